@@ -1,0 +1,204 @@
+/**
+ * Domain types: what the rest of the gateway sees of the coordinator.
+ * `wire.ts` turns every reply variant into these shapes once; nothing outside
+ * `coordinator/` reads wire JSON except through the `raw` fields.
+ *
+ * All values are plain JSON (timestamps as RFC 3339 strings) so that a domain
+ * object can travel through a pub/sub channel and come back identical.
+ */
+
+export const JOB_STATUSES = [
+  'PENDING',
+  'QUEUED',
+  'SCHEDULING',
+  'PREPARING',
+  'TRAINING',
+  'CHECKPOINTING',
+  'PAUSED',
+  'EVALUATING',
+  'EXPORTING',
+  'COMPLETED',
+  'FAILED',
+  'CANCELLED',
+  'PREEMPTED',
+] as const;
+
+export type KnownJobStatus = (typeof JOB_STATUSES)[number];
+/** A coordinator status, or `UNKNOWN` when the coordinator sent one we do not know (raw value kept). */
+export type JobStatus = KnownJobStatus | 'UNKNOWN';
+
+export const TERMINAL_STATUSES: ReadonlySet<JobStatus> = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);
+
+export type Phase = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+
+export const TRAINING_TYPES = ['SFT', 'LORA', 'QLORA', 'DPO', 'RLHF', 'CONTINUED_PRETRAIN', 'FULL_FINETUNE'] as const;
+export const FRAMEWORKS = ['HF_TRAINER', 'DEEPSPEED', 'FSDP', 'MEGATRON', 'CUSTOM'] as const;
+
+export const ORDER_BY = ['created_at desc', 'created_at asc', 'name asc', 'name desc'] as const;
+export type OrderBy = (typeof ORDER_BY)[number];
+
+/** Protobuf maps of the coordinator hold string values only. */
+export type StringMap = Record<string, string>;
+
+export interface Progress {
+  currentStep: number | null;
+  totalSteps: number | null;
+  epoch: number | null;
+}
+
+export interface Checkpoint {
+  checkpointId: string;
+  /** The training job that produced it (filled in by the normaliser from the parent job). */
+  jobId: string;
+  step: number | null;
+  epoch: number | null;
+  uri: string | null;
+  createdAt: string | null;
+}
+
+export interface TrainingJob {
+  jobId: string;
+  name: string | null;
+  status: JobStatus;
+  /** The status exactly as the coordinator sent it (enum name or number, as text). */
+  rawStatus: string;
+  labels: StringMap;
+  trainingType: string | null;
+  framework: string | null;
+  baseModel: string | null;
+  priority: number | null;
+  gpuCount: number | null;
+  gpuType: string | null;
+  dataSources: string[];
+  progress: Progress | null;
+  queuePosition: number | null;
+  checkpoints: Checkpoint[];
+  outputModelUri: string | null;
+  message: string | null;
+  maxRetries: number | null;
+  createdAt: string | null;
+  updatedAt: string | null;
+  startedAt: string | null;
+  completedAt: string | null;
+  raw: unknown;
+}
+
+/** One benchmark of an evaluation: the requested spec merged with its result (matched by name). */
+export interface BenchmarkResult {
+  name: string;
+  dataset: string | null;
+  numSamples: number | null;
+  parameters: StringMap;
+  /** null until the coordinator reports a result for this benchmark. */
+  status: JobStatus | null;
+  rawStatus: string | null;
+  score: number | null;
+  metrics: Record<string, number>;
+  raw: unknown;
+}
+
+export interface Evaluation {
+  evaluationId: string;
+  /** The evaluated training job. */
+  jobId: string | null;
+  modelUri: string | null;
+  /** null when the final model is evaluated (the coordinator sends "" or nothing). */
+  checkpointId: string | null;
+  status: JobStatus;
+  rawStatus: string;
+  benchmarks: BenchmarkResult[];
+  createdAt: string | null;
+  startedAt: string | null;
+  completedAt: string | null;
+  message: string | null;
+  raw: unknown;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** null on the last page (the coordinator sends it missing, null or ""). */
+  nextPageToken: string | null;
+  totalCount: number | null;
+}
+
+export interface JobMetrics {
+  jobId: string;
+  step: number | null;
+  /** Metric name → value (loss, learning_rate, throughput, ...). */
+  values: Record<string, number>;
+  recordedAt: string | null;
+  raw: unknown;
+}
+
+export interface QueueInfo {
+  depth: number;
+  byStatus: Record<string, number>;
+  raw: unknown;
+}
+
+export interface DataValidationResult {
+  uri: string;
+  ok: boolean;
+  message: string | null;
+}
+
+export interface SubmittedEvaluation {
+  evaluationId: string;
+  status: JobStatus;
+  rawStatus: string;
+}
+
+export interface BenchmarkSpec {
+  name: string;
+  dataset?: string;
+  numSamples?: number;
+  parameters?: StringMap;
+}
+
+export interface EvaluationRequest {
+  jobId: string;
+  modelUri?: string;
+  /** Omitted or "" means the final model. */
+  checkpointId?: string;
+  benchmarks: BenchmarkSpec[];
+}
+
+export interface ListParams {
+  pageSize?: number;
+  pageToken?: string;
+  orderBy?: OrderBy;
+  status?: readonly string[];
+}
+
+export interface ListEvaluationsParams extends ListParams {
+  jobId?: string;
+}
+
+/** What the coordinator's rate-limit headers said on the latest reply. */
+export interface RateLimitInfo {
+  limit: number | null;
+  remaining: number | null;
+  /** Seconds until the window resets. */
+  resetSeconds: number | null;
+}
+
+export function isTerminal(status: JobStatus): boolean {
+  return TERMINAL_STATUSES.has(status);
+}
+
+export function phaseOf(status: JobStatus): Phase {
+  switch (status) {
+    case 'PENDING':
+    case 'QUEUED':
+    case 'PREEMPTED':
+      return 'QUEUED';
+    case 'COMPLETED':
+      return 'SUCCEEDED';
+    case 'FAILED':
+      return 'FAILED';
+    case 'CANCELLED':
+      return 'CANCELLED';
+    default:
+      return 'RUNNING';
+  }
+}
