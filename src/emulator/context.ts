@@ -1,0 +1,47 @@
+import type { ServerResponse } from 'node:http';
+import type { Permission, Principal } from './auth.js';
+import type { PageTokens } from './pagination.js';
+import type { Snapshot, Store } from './store.js';
+import type { ResultShape } from './types.js';
+
+/** What a ScaiMind route handler sees: an authenticated caller and a consistent snapshot. */
+export interface HandlerContext {
+  principal: Principal;
+  tenant: string;
+  params: Readonly<Record<string, string>>;
+  query: URLSearchParams;
+  body: Record<string, unknown>;
+  /** Simulated time of this request. */
+  now: number;
+  store: Store;
+  snapshot: Snapshot;
+  shape: ResultShape;
+  tokens: PageTokens;
+}
+
+export interface JsonReply {
+  status: number;
+  data: unknown;
+}
+
+/** Hooks for long-lived replies (SSE); timers registered here die with the emulator. */
+export interface Live {
+  now(): number;
+  every(ms: number, tick: () => void): () => void;
+}
+
+export interface StreamContext extends HandlerContext {
+  res: ServerResponse;
+  live: Live;
+}
+
+interface RouteBase {
+  method: 'GET' | 'POST';
+  /** Relative to the base path, e.g. "/jobs/{job_id}/cancel"; also the stats and fault key. */
+  template: string;
+  permission: Permission;
+}
+
+export type RouteDef =
+  | (RouteBase & { kind: 'json'; handle(ctx: HandlerContext): JsonReply })
+  | (RouteBase & { kind: 'stream'; handle(ctx: StreamContext): void });

@@ -1,0 +1,149 @@
+import { type EvaluationState, evaluationStateAt } from './evaluation-lifecycle.js';
+import { type JobState, jobStateAt } from './job-lifecycle.js';
+import { hexHash } from './prng.js';
+import type { EvaluationRecord, JobRecord } from './records.js';
+
+/**
+ * All tenants' jobs and evaluations. Lookups are always scoped by tenant: an id of another tenant
+ * is indistinguishable from an unknown one (the handlers answer 404, not 403).
+ */
+export class Store {
+  private readonly jobs = new Map<string, JobRecord>();
+  private readonly evaluations = new Map<string, EvaluationRecord>();
+  private readonly jobsByTenant = new Map<string, JobRecord[]>();
+  private readonly evaluationsByTenant = new Map<string, EvaluationRecord[]>();
+  /** Per-tenant id counters: ids derive from (tenant, kind, counter), so a replay yields the same ids. */
+  private readonly counters = new Map<string, number>();
+
+  private nextId(prefix: string, tenant: string, taken: (id: string) => boolean): string {
+    const counterKey = `${tenant}:${prefix}`;
+    for (;;) {
+      const n = (this.counters.get(counterKey) ?? 0) + 1;
+      this.counters.set(counterKey, n);
+      const id = `${prefix}_${hexHash(tenant, prefix, n)}`;
+      if (!taken(id)) return id;
+    }
+  }
+
+  newJobId(tenant: string): string {
+    return this.nextId('job', tenant, (id) => this.jobs.has(id));
+  }
+
+  newEvaluationId(tenant: string): string {
+    return this.nextId('eval', tenant, (id) => this.evaluations.has(id));
+  }
+
+  addJob(job: JobRecord): void {
+    this.jobs.set(job.jobId, job);
+    const list = this.jobsByTenant.get(job.tenant);
+    if (list === undefined) this.jobsByTenant.set(job.tenant, [job]);
+    else list.push(job);
+  }
+
+  addEvaluation(evaluation: EvaluationRecord): void {
+    this.evaluations.set(evaluation.evaluationId, evaluation);
+    const list = this.evaluationsByTenant.get(evaluation.tenant);
+    if (list === undefined) this.evaluationsByTenant.set(evaluation.tenant, [evaluation]);
+    else list.push(evaluation);
+  }
+
+  job(tenant: string, jobId: string): JobRecord | undefined {
+    const job = this.jobs.get(jobId);
+    return job?.tenant === tenant ? job : undefined;
+  }
+
+  evaluation(tenant: string, evaluationId: string): EvaluationRecord | undefined {
+    const evaluation = this.evaluations.get(evaluationId);
+    return evaluation?.tenant === tenant ? evaluation : undefined;
+  }
+
+  jobsOf(tenant: string): readonly JobRecord[] {
+    return this.jobsByTenant.get(tenant) ?? [];
+  }
+
+  evaluationsOf(tenant: string): readonly EvaluationRecord[] {
+    return this.evaluationsByTenant.get(tenant) ?? [];
+  }
+}
+
+export interface QueueEntry {
+  job: JobRecord;
+  state: JobState;
+  /** 1-based for QUEUED jobs, 0 for PENDING ones (not in the queue yet). */
+  position: number;
+}
+
+/**
+ * One request's consistent view of a tenant at one instant: states are computed once per record
+ * and queue positions once per request, so a page of 100 jobs costs O(tenant size), not O(n²).
+ */
+export class Snapshot {
+  private readonly jobStates = new Map<string, JobState>();
+  private readonly evaluationStates = new Map<string, EvaluationState>();
+  private queueCache: QueueEntry[] | undefined;
+  private positions: Map<string, number> | undefined;
+
+  constructor(
+    readonly store: Store,
+    readonly tenant: string,
+    readonly now: number,
+  ) {}
+
+  /** Forgets cached states after a write within the same request. */
+  invalidate(): void {
+    this.jobStates.clear();
+    this.evaluationStates.clear();
+    this.queueCache = undefined;
+    this.positions = undefined;
+  }
+
+  jobState(job: JobRecord): JobState {
+    let state = this.jobStates.get(job.jobId);
+    if (state === undefined) {
+      state = jobStateAt(job, this.now);
+      this.jobStates.set(job.jobId, state);
+    }
+    return state;
+  }
+
+  evaluationState(evaluation: EvaluationRecord): EvaluationState {
+    let state = this.evaluationStates.get(evaluation.evaluationId);
+    if (state === undefined) {
+      state = evaluationStateAt(evaluation, this.now);
+      this.evaluationStates.set(evaluation.evaluationId, state);
+    }
+    return state;
+  }
+
+  /** The tenant's queue: QUEUED jobs first by time queued (then priority, then id), then PENDING. */
+  queue(): QueueEntry[] {
+    if (this.queueCache !== undefined) return this.queueCache;
+    const queued: QueueEntry[] = [];
+    const pending: QueueEntry[] = [];
+    for (const job of this.store.jobsOf(this.tenant)) {
+      const state = this.jobState(job);
+      if (state.status === 'QUEUED') queued.push({ job, state, position: 0 });
+      else if (state.status === 'PENDING') pending.push({ job, state, position: 0 });
+    }
+    queued.sort(
+      (a, b) =>
+        a.state.segmentStart - b.state.segmentStart ||
+        b.job.priority - a.job.priority ||
+        (a.job.jobId < b.job.jobId ? -1 : 1),
+    );
+    queued.forEach((entry, i) => {
+      entry.position = i + 1;
+    });
+    pending.sort((a, b) => a.job.createdAt - b.job.createdAt || (a.job.jobId < b.job.jobId ? -1 : 1));
+    this.queueCache = [...queued, ...pending];
+    return this.queueCache;
+  }
+
+  queuePosition(job: JobRecord): number {
+    if (this.jobState(job).status !== 'QUEUED') return 0;
+    if (this.positions === undefined) {
+      this.positions = new Map(this.queue().map((e) => [e.job.jobId, e.position]));
+    }
+    return this.positions.get(job.jobId) ?? 0;
+  }
+}

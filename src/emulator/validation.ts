@@ -1,0 +1,205 @@
+import { FRAMEWORKS, TRAINING_TYPES } from '../coordinator/domain.js';
+import { type FieldDetail, validationError } from './errors.js';
+import type { BenchmarkRecord } from './records.js';
+
+/**
+ * Schema-level checks of request bodies: wrong types become one 422 VALIDATION_ERROR listing every
+ * offending field (what the platform layer does before the coordinator sees the request).
+ */
+export class FieldErrors {
+  readonly details: FieldDetail[] = [];
+
+  add(field: string, message: string): void {
+    this.details.push({ field, message });
+  }
+
+  throwIfAny(): void {
+    if (this.details.length > 0) throw validationError(this.details);
+  }
+}
+
+type Json = Record<string, unknown>;
+
+export function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A protobuf map<string, string>: every value must already be a string ("0.0", not 0.0). */
+export function stringMap(value: unknown, field: string, errors: FieldErrors): Record<string, string> | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!isObject(value)) {
+    errors.add(field, 'must be an object of string values');
+    return undefined;
+  }
+  const out: Record<string, string> = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (typeof v === 'string') out[key] = v;
+    else
+      errors.add(
+        `${field}.${key}`,
+        `must be a string (got ${v === null ? 'null' : typeof v}); maps hold string values only`,
+      );
+  }
+  return out;
+}
+
+export function optionalString(body: Json, key: string, errors: FieldErrors, field = key): string | undefined {
+  const value = body[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') {
+    errors.add(field, 'must be a string');
+    return undefined;
+  }
+  return value;
+}
+
+function optionalInteger(body: Json, key: string, field: string, min: number, max: number, errors: FieldErrors) {
+  const value = body[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    errors.add(field, `must be an integer between ${min} and ${max}`);
+    return undefined;
+  }
+  return value;
+}
+
+export interface JobSubmission {
+  name: string;
+  labels: Record<string, string>;
+  trainingType: string;
+  framework: string;
+  baseModel: string;
+  priority: number;
+  numEpochs: number | undefined;
+  hyperparameters: Record<string, string>;
+  environment: Record<string, string>;
+  dataSources: string[];
+  gpuCount: number;
+  gpuType: string;
+  maxRetries: number;
+}
+
+/** POST /jobs: name required, training_type known, maps of strings; anything else is defaulted. */
+export function parseJobSubmission(body: Json): JobSubmission {
+  const errors = new FieldErrors();
+  const name = body.name;
+  if (typeof name !== 'string' || name.trim() === '') errors.add('name', 'is required');
+  const labels = stringMap(body.labels, 'labels', errors) ?? {};
+  const environment = stringMap(body.environment, 'environment', errors) ?? {};
+
+  const training = body.training_config;
+  let trainingType = '';
+  let framework = 'HF_TRAINER';
+  let baseModel = 'meta-llama/Llama-3.1-8B';
+  let priority = 5;
+  let numEpochs: number | undefined;
+  let hyperparameters: Record<string, string> = {};
+  if (!isObject(training)) {
+    errors.add('training_config.training_type', 'is required');
+  } else {
+    const type = training.training_type;
+    if (typeof type !== 'string' || !(TRAINING_TYPES as readonly string[]).includes(type)) {
+      errors.add('training_config.training_type', `must be one of ${TRAINING_TYPES.join(', ')}`);
+    } else trainingType = type;
+    const fw = training.framework;
+    if (fw !== undefined && fw !== null) {
+      if (typeof fw !== 'string' || !(FRAMEWORKS as readonly string[]).includes(fw)) {
+        errors.add('training_config.framework', `must be one of ${FRAMEWORKS.join(', ')}`);
+      } else framework = fw;
+    }
+    const model = training.base_model;
+    if (typeof model === 'string') baseModel = model;
+    else if (isObject(model) && typeof model.model_id === 'string') baseModel = model.model_id;
+    else if (model !== undefined && model !== null)
+      errors.add('training_config.base_model.model_id', 'must be a string');
+    priority = optionalInteger(training, 'priority', 'training_config.priority', 0, 10, errors) ?? priority;
+    numEpochs = optionalInteger(training, 'num_epochs', 'training_config.num_epochs', 1, 100, errors);
+    hyperparameters = stringMap(training.hyperparameters, 'training_config.hyperparameters', errors) ?? hyperparameters;
+  }
+
+  const dataSources: string[] = [];
+  const data = body.data_config;
+  if (isObject(data) && Array.isArray(data.sources)) {
+    data.sources.forEach((source, i) => {
+      const path = isObject(source) ? source.path : source;
+      if (typeof path === 'string') dataSources.push(path);
+      else errors.add(`data_config.sources[${i}].path`, 'must be a string');
+    });
+  }
+  const resource = isObject(body.resource_config) ? body.resource_config : {};
+  const gpuCount = optionalInteger(resource, 'gpu_count', 'resource_config.gpu_count', 1, 1024, errors) ?? 8;
+  const gpuType = optionalString(resource, 'gpu_type', errors, 'resource_config.gpu_type') ?? 'H100';
+  const maxRetries = optionalInteger(body, 'max_retries', 'max_retries', 0, 10, errors) ?? 2;
+  errors.throwIfAny();
+  return {
+    name: (name as string).trim(),
+    labels,
+    trainingType,
+    framework,
+    baseModel,
+    priority,
+    numEpochs,
+    hyperparameters,
+    environment,
+    dataSources,
+    gpuCount,
+    gpuType,
+    maxRetries,
+  };
+}
+
+export interface EvaluationSubmission {
+  jobId: string;
+  modelUri: string | undefined;
+  checkpointId: string;
+  /** Absent or not a list: reported by the coordinator check as an empty list (400 naming benchmarks). */
+  benchmarks: BenchmarkRecord[];
+}
+
+/** POST /evaluations, schema level only; coordinator rules (404/400/409) are checked by the handler. */
+export function parseEvaluationSubmission(body: Json): EvaluationSubmission {
+  const errors = new FieldErrors();
+  const jobId = body.job_id;
+  if (typeof jobId !== 'string' || jobId === '') errors.add('job_id', 'is required');
+  const modelUri = optionalString(body, 'model_uri', errors);
+  const checkpointId = optionalString(body, 'checkpoint_id', errors) ?? '';
+  const benchmarks: BenchmarkRecord[] = [];
+  const list = body.benchmarks;
+  if (list !== undefined && list !== null && !Array.isArray(list)) errors.add('benchmarks', 'must be a list');
+  if (Array.isArray(list)) {
+    list.forEach((raw, i) => {
+      const field = `benchmarks[${i}]`;
+      if (!isObject(raw)) {
+        errors.add(field, 'must be an object');
+        return;
+      }
+      const name = optionalString(raw, 'name', errors, `${field}.name`) ?? '';
+      const dataset = optionalString(raw, 'dataset', errors, `${field}.dataset`);
+      const numSamples = optionalInteger(raw, 'num_samples', `${field}.num_samples`, 1, 10_000_000, errors);
+      const parameters = stringMap(raw.parameters, `${field}.parameters`, errors);
+      const record: BenchmarkRecord = { name };
+      if (dataset !== undefined && dataset !== '') record.dataset = dataset;
+      if (numSamples !== undefined) record.numSamples = numSamples;
+      if (parameters !== undefined) record.parameters = parameters;
+      benchmarks.push(record);
+    });
+  }
+  errors.throwIfAny();
+  return { jobId: jobId as string, modelUri: modelUri || undefined, checkpointId, benchmarks };
+}
+
+/** Action bodies: `{reason?}`, `{save_checkpoint?}`, `{checkpoint_id?}`; wrong types are 422. */
+export function parseActionBody(body: Json): { reason?: string; saveCheckpoint?: boolean; checkpointId?: string } {
+  const errors = new FieldErrors();
+  const reason = optionalString(body, 'reason', errors);
+  const checkpointId = optionalString(body, 'checkpoint_id', errors);
+  const save = body.save_checkpoint;
+  if (save !== undefined && save !== null && typeof save !== 'boolean')
+    errors.add('save_checkpoint', 'must be a boolean');
+  errors.throwIfAny();
+  const out: { reason?: string; saveCheckpoint?: boolean; checkpointId?: string } = {};
+  if (reason !== undefined) out.reason = reason;
+  if (checkpointId !== undefined && checkpointId !== '') out.checkpointId = checkpointId;
+  if (typeof save === 'boolean') out.saveCheckpoint = save;
+  return out;
+}
