@@ -1,0 +1,257 @@
+import type { CoordinatorClient, CoordinatorResponse, QueryValue, RequestOptions } from './client.js';
+import type {
+  BenchmarkSpec,
+  DataValidationResult,
+  Evaluation,
+  EvaluationRequest,
+  JobMetrics,
+  ListEvaluationsParams,
+  ListParams,
+  Page,
+  QueueInfo,
+  RateLimitInfo,
+  SubmittedEvaluation,
+  TrainingJob,
+} from './domain.js';
+import { CoordinatorError } from './errors.js';
+import {
+  isRecord,
+  normalizeDataValidation,
+  normalizeEvaluation,
+  normalizeEvaluationPage,
+  normalizeJob,
+  normalizeJobMetrics,
+  normalizeJobPage,
+  normalizeQueue,
+  normalizeSubmittedEvaluation,
+} from './wire.js';
+
+/**
+ * The coordinator as the rest of the gateway sees it: one function per endpoint, bound to one
+ * caller's credential and one request scope (abort signal, deadline, in-flight GET coalescing).
+ * Every method resolves to domain types or rejects with a `CoordinatorError`.
+ */
+export interface CoordinatorApi {
+  listJobs(params?: ListParams): Promise<Page<TrainingJob>>;
+  getJob(jobId: string): Promise<TrainingJob>;
+  cancelJob(jobId: string, input?: { reason?: string }): Promise<TrainingJob>;
+  pauseJob(jobId: string, input?: { saveCheckpoint?: boolean }): Promise<TrainingJob>;
+  resumeJob(jobId: string, input?: { checkpointId?: string }): Promise<TrainingJob>;
+  retryJob(jobId: string, input?: { checkpointId?: string }): Promise<TrainingJob>;
+  getJobMetrics(jobId: string): Promise<JobMetrics>;
+  getQueue(): Promise<QueueInfo>;
+  submitEvaluation(request: EvaluationRequest): Promise<SubmittedEvaluation>;
+  getEvaluation(evaluationId: string): Promise<Evaluation>;
+  listEvaluations(params?: ListEvaluationsParams): Promise<Page<Evaluation>>;
+  validateData(uris: readonly string[]): Promise<DataValidationResult[]>;
+  /** The rate-limit headers of the latest reply seen through this api (null before any). */
+  readonly rateLimit: RateLimitInfo | null;
+}
+
+/** What one api instance is bound to: typically one incoming GraphQL request or one poller. */
+export interface ApiScope {
+  /** The caller's full `Authorization` header value, forwarded unchanged. */
+  credential: string | null;
+  signal?: AbortSignal;
+  /** Epoch ms after which no coordinator call may still be running. */
+  deadline?: number;
+}
+
+type Query = Record<string, QueryValue>;
+type Normalize<T> = (data: unknown) => T;
+
+/** Copies only the defined values, so the coordinator never sees `"key": null` for "not given". */
+function compact(input: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key in input) {
+    if (input[key] !== undefined) out[key] = input[key];
+  }
+  return out;
+}
+
+function listQuery(params: ListParams | undefined): Query {
+  return {
+    page_size: params?.pageSize,
+    page_token: params?.pageToken,
+    order_by: params?.orderBy,
+    status: params?.status,
+  };
+}
+
+function benchmarkBody(spec: BenchmarkSpec): Record<string, unknown> {
+  return compact({
+    name: spec.name,
+    dataset: spec.dataset,
+    num_samples: spec.numSamples,
+    parameters: spec.parameters,
+  });
+}
+
+function evaluationBody(request: EvaluationRequest): Record<string, unknown> {
+  return compact({
+    job_id: request.jobId,
+    model_uri: request.modelUri,
+    checkpoint_id: request.checkpointId,
+    benchmarks: request.benchmarks.map(benchmarkBody),
+  });
+}
+
+/**
+ * The coalescing key: identical route, path params and query mean an identical upstream GET
+ * (the credential is the scope's, so it need not be part of the key).
+ */
+function coalesceKey(route: string, params: Record<string, string> | undefined, query: Query | undefined): string {
+  let key = route;
+  if (params !== undefined) {
+    for (const name in params) key += `\u0000${name}=${params[name]}`;
+  }
+  if (query !== undefined) {
+    for (const name in query) {
+      const value = query[name];
+      if (value === undefined) continue;
+      key += `\u0001${name}=${typeof value === 'object' ? value.join('\u0002') : value}`;
+    }
+  }
+  return key;
+}
+
+/**
+ * One api instance per scope. A class rather than an object of closures: a gateway creates one
+ * per incoming request, and prototype methods cost nothing per instance.
+ */
+class ScopedCoordinatorApi implements CoordinatorApi {
+  private readonly inFlight = new Map<string, Promise<unknown>>();
+  private latestRateLimit: RateLimitInfo | null = null;
+
+  constructor(
+    private readonly client: CoordinatorClient,
+    private readonly scope: ApiScope,
+  ) {}
+
+  get rateLimit(): RateLimitInfo | null {
+    return this.latestRateLimit;
+  }
+
+  listJobs(params?: ListParams): Promise<Page<TrainingJob>> {
+    return this.get('/jobs', normalizeJobPage, undefined, listQuery(params));
+  }
+
+  getJob(jobId: string): Promise<TrainingJob> {
+    return this.get('/jobs/{job_id}', (data) => normalizeJob(data, jobId), { job_id: jobId });
+  }
+
+  cancelJob(jobId: string, input?: { reason?: string }): Promise<TrainingJob> {
+    return this.jobAction('/jobs/{job_id}/cancel', jobId, { reason: input?.reason });
+  }
+
+  pauseJob(jobId: string, input?: { saveCheckpoint?: boolean }): Promise<TrainingJob> {
+    return this.jobAction('/jobs/{job_id}/pause', jobId, { save_checkpoint: input?.saveCheckpoint });
+  }
+
+  resumeJob(jobId: string, input?: { checkpointId?: string }): Promise<TrainingJob> {
+    return this.jobAction('/jobs/{job_id}/resume', jobId, { checkpoint_id: input?.checkpointId });
+  }
+
+  retryJob(jobId: string, input?: { checkpointId?: string }): Promise<TrainingJob> {
+    return this.jobAction('/jobs/{job_id}/retry', jobId, { checkpoint_id: input?.checkpointId });
+  }
+
+  getJobMetrics(jobId: string): Promise<JobMetrics> {
+    return this.get('/jobs/{job_id}/metrics', (data) => normalizeJobMetrics(data, jobId), { job_id: jobId });
+  }
+
+  getQueue(): Promise<QueueInfo> {
+    return this.get('/queue', normalizeQueue);
+  }
+
+  submitEvaluation(request: EvaluationRequest): Promise<SubmittedEvaluation> {
+    return this.post('/evaluations', normalizeSubmittedEvaluation, evaluationBody(request));
+  }
+
+  getEvaluation(evaluationId: string): Promise<Evaluation> {
+    return this.get('/evaluations/{evaluation_id}', (data) => normalizeEvaluation(data, evaluationId), {
+      evaluation_id: evaluationId,
+    });
+  }
+
+  listEvaluations(params?: ListEvaluationsParams): Promise<Page<Evaluation>> {
+    const query = listQuery(params);
+    query.job_id = params?.jobId;
+    return this.get('/evaluations', normalizeEvaluationPage, undefined, query);
+  }
+
+  validateData(uris: readonly string[]): Promise<DataValidationResult[]> {
+    return this.post('/data/validate', normalizeDataValidation, { uris });
+  }
+
+  private options(method: 'GET' | 'POST', route: string): RequestOptions {
+    const { credential, signal, deadline } = this.scope;
+    return { method, route, credential, signal, deadline };
+  }
+
+  /** Identical GETs in flight share one upstream call; the entry goes as soon as it settles. */
+  private get<T>(route: string, normalize: Normalize<T>, params?: Record<string, string>, query?: Query): Promise<T> {
+    const key = coalesceKey(route, params, query);
+    const pending = this.inFlight.get(key);
+    if (pending !== undefined) return pending as Promise<T>;
+    const options = this.options('GET', route);
+    options.params = params;
+    options.query = query;
+    const promise = this.run(options, normalize).finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, promise);
+    return promise;
+  }
+
+  /** POSTs are never shared: two identical submits are two intentional submits. */
+  private post<T>(route: string, normalize: Normalize<T>, body: unknown, params?: Record<string, string>): Promise<T> {
+    const options = this.options('POST', route);
+    options.params = params;
+    options.body = body;
+    return this.run(options, normalize);
+  }
+
+  private jobAction(route: string, jobId: string, body: Record<string, unknown>): Promise<TrainingJob> {
+    return this.post(route, (data) => normalizeJob(data, jobId), compact(body), { job_id: jobId });
+  }
+
+  private async run<T>(options: RequestOptions, normalize: Normalize<T>): Promise<T> {
+    let response: CoordinatorResponse;
+    try {
+      response = await this.client.request(options);
+    } catch (error) {
+      // A 429 carries the most useful rate-limit headers of all.
+      if (error instanceof CoordinatorError && error.rateLimit !== null) this.latestRateLimit = error.rateLimit;
+      throw error;
+    }
+    if (response.rateLimit !== null) this.latestRateLimit = response.rateLimit;
+    return normalize(expectObject(options, response));
+  }
+}
+
+/** A 2xx whose payload is not an object cannot be a resource: report it as malformed. */
+function expectObject(options: RequestOptions, response: CoordinatorResponse): unknown {
+  if (isRecord(response.data)) return response.data;
+  const route = `${options.method} ${options.route}`;
+  throw new CoordinatorError({
+    kind: 'malformed',
+    code: 'MALFORMED_RESPONSE',
+    status: response.status,
+    message: `${route} returned a ${response.status} reply without an object payload`,
+    method: options.method,
+    route,
+    requestId: response.requestId,
+    rateLimit: response.rateLimit,
+  });
+}
+
+/**
+ * Binds the coordinator client to one caller scope (typically one incoming GraphQL request, or
+ * one poller).
+ *
+ * Identical GETs that are in flight at the same time share one upstream call (the entry is
+ * dropped as soon as it settles: this is in-flight deduplication, not a cache). POSTs are never
+ * shared. `rateLimit` follows the latest reply, error replies included.
+ */
+export function createCoordinatorApi(client: CoordinatorClient, scope: ApiScope): CoordinatorApi {
+  return new ScopedCoordinatorApi(client, scope);
+}
