@@ -465,6 +465,7 @@ export function createCoordinatorClient(options: CoordinatorClientOptions): Coor
       code,
       status,
       message: `${call.label} failed: ${status} ${code}${upstreamMessage ? `: ${upstreamMessage}` : ''}`,
+      upstreamMessage: upstreamMessage || null,
       method: call.method,
       route: call.label,
       requestId: requestIdOf(body, headers),

@@ -23,6 +23,8 @@ export interface CoordinatorErrorInit {
   code: string;
   /** Human text: the upstream `error.message` or our own description, never a raw body. */
   message: string;
+  /** The coordinator's own `error.message` (scrubbed of the credential), meant for end users; null if none. */
+  upstreamMessage?: string | null;
   method: string;
   /** Method and route template, e.g. `GET /jobs/{job_id}`. */
   route: string;
@@ -65,6 +67,8 @@ export class CoordinatorError extends Error {
   readonly route: string;
   /** The rate-limit headers of the failed reply, if it had any (a 429 usually does). */
   readonly rateLimit: RateLimitInfo | null;
+  /** The coordinator's own `error.message` for 'http' errors, fit to show a user (4xx) — null otherwise. */
+  readonly upstreamMessage: string | null;
 
   constructor(init: CoordinatorErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -77,6 +81,7 @@ export class CoordinatorError extends Error {
     this.method = init.method;
     this.route = init.route;
     this.rateLimit = init.rateLimit ?? null;
+    this.upstreamMessage = init.upstreamMessage ?? null;
   }
 
   /** A log-safe plain object (the `cause`, which may come from the transport, is left out). */

@@ -1,0 +1,169 @@
+/**
+ * createGateway: the Yoga instance (schema, context, plugins, error mapping). It opens no port and
+ * reads no environment; `server.ts` serves it and tests call `gateway.fetch` directly.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import type { GraphQLError } from 'graphql';
+import { createYoga, handleStreamOrSingleExecutionResult, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import type { Config } from './config.js';
+import type { Context } from './context.js';
+import { type CoordinatorApi, createCoordinatorApi } from './coordinator/api.js';
+import type { CoordinatorClient } from './coordinator/client.js';
+import { gatewayError, mapExecutionError } from './errors.js';
+import { GRAPHIQL_EXAMPLES } from './graphiql-examples.js';
+import { createMemoryIdempotencyStore, type IdempotencyStore } from './idempotency.js';
+import type { LiveHub } from './live/hub.js';
+import type { Logger } from './log.js';
+import { getSchema } from './schema/index.js';
+
+export interface GatewayDeps {
+  client: CoordinatorClient;
+  log: Logger;
+  /**
+   * Used when a request carries no credential: the embedded emulator's development key. Null with
+   * a real coordinator, where such a request is UNAUTHENTICATED without any upstream call.
+   */
+  defaultCredential?: string | null;
+  idempotency?: IdempotencyStore;
+  /** Subscriptions' pollers; without one, subscribing fails with UPSTREAM_UNAVAILABLE. */
+  live?: LiveHub;
+}
+
+/** What the transports hand to the context factory: an HTTP request, or a graphql-ws connection. */
+export interface TransportContext {
+  request?: Request;
+  connectionParams?: Readonly<Record<string, unknown>>;
+  requestId?: string;
+}
+
+export type Gateway = YogaServerInstance<TransportContext, Context>;
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+const requestIds = new WeakMap<Request, string>();
+
+/** The caller's request id (accepted from `x-request-id` when sane) or a new one; stable per request. */
+export function requestIdOf(request: Request | undefined): string {
+  if (!request) return randomUUID();
+  let id = requestIds.get(request);
+  if (!id) {
+    const sent = request.headers.get('x-request-id');
+    id = sent && REQUEST_ID.test(sent) ? sent : randomUUID();
+    requestIds.set(request, id);
+  }
+  return id;
+}
+
+function credentialOf(transport: TransportContext): string | null {
+  const fromHeader = transport.request?.headers.get('authorization');
+  if (fromHeader) return fromHeader;
+  const params = transport.connectionParams;
+  const fromParams = params?.authorization ?? params?.Authorization;
+  return typeof fromParams === 'string' && fromParams ? fromParams : null;
+}
+
+/** Every call fails UNAUTHENTICATED, so introspection still works without a token but no data flows. */
+const unauthenticatedApi: CoordinatorApi = new Proxy({} as CoordinatorApi, {
+  get: (_target, property) =>
+    property === 'rateLimit'
+      ? null
+      : () =>
+          Promise.reject(
+            gatewayError(
+              'UNAUTHENTICATED',
+              'Authentication required: send "Authorization: Bearer <ScaiGrid API key or token>".',
+            ),
+          ),
+});
+
+const noLive: LiveHub = {
+  watch: () => {
+    throw gatewayError('UPSTREAM_UNAVAILABLE', 'Live status is not configured on this gateway.');
+  },
+  stats: () => ({ pollers: 0, subscribers: 0 }),
+  close: async () => {},
+};
+
+/**
+ * The one hook where execution errors become client-visible: coordinator failures get their code,
+ * unexpected errors are masked and logged with the request id, every error gets the request id.
+ */
+function useErrorMapping(): Plugin<Context> {
+  const mapResult = ({
+    args,
+    result,
+    setResult,
+  }: Parameters<Parameters<typeof handleStreamOrSingleExecutionResult>[1]>[0]) => {
+    if (!result.errors?.length) return;
+    const context = args.contextValue as Context;
+    const errors = result.errors.map((error: GraphQLError) => {
+      const mapped = mapExecutionError(error, (original) =>
+        context.log.error('unexpected error', { error: original, path: error.path?.join('.') }),
+      );
+      (mapped.extensions as Record<string, unknown>).requestId = context.requestId;
+      return mapped;
+    });
+    setResult({ ...result, errors });
+  };
+  return {
+    onExecute: () => ({ onExecuteDone: (payload) => handleStreamOrSingleExecutionResult(payload, mapResult) }),
+    onSubscribe: () => ({ onSubscribeResult: (payload) => handleStreamOrSingleExecutionResult(payload, mapResult) }),
+  };
+}
+
+function useRequestIdHeader(): Plugin {
+  return {
+    onResponse: ({ request, response }) => {
+      response.headers.set('x-request-id', requestIdOf(request));
+    },
+  };
+}
+
+export function createGateway(config: Config, deps: GatewayDeps): Gateway {
+  const idempotency = deps.idempotency ?? createMemoryIdempotencyStore();
+  const defaultCredential = deps.defaultCredential ?? null;
+  const live = deps.live ?? noLive;
+
+  const context = (transport: TransportContext): Context => {
+    const requestId = transport.requestId ?? requestIdOf(transport.request);
+    const credential = credentialOf(transport) ?? defaultCredential;
+    const api = credential
+      ? createCoordinatorApi(deps.client, {
+          credential,
+          signal: transport.request?.signal,
+          deadline: Date.now() + config.requestTimeoutMs,
+        })
+      : unauthenticatedApi;
+    return {
+      requestId,
+      api,
+      credentialScope: credential
+        ? createHash('sha256').update(credential).digest('base64url').slice(0, 24)
+        : 'anonymous',
+      credential,
+      live,
+      idempotency,
+      config,
+      log: deps.log.child({ requestId }),
+    };
+  };
+
+  return createYoga<TransportContext, Context>({
+    schema: getSchema(),
+    context,
+    graphqlEndpoint: '/graphql',
+    landingPage: false,
+    batching: false,
+    logging: {
+      debug: (...args) => deps.log.debug(String(args[0]), { args: args.slice(1) }),
+      info: (...args) => deps.log.info(String(args[0]), { args: args.slice(1) }),
+      warn: (...args) => deps.log.warn(String(args[0]), { args: args.slice(1) }),
+      error: (...args) => deps.log.error(String(args[0]), { args: args.slice(1) }),
+    },
+    maskedErrors: { isDev: config.dev },
+    graphiql: {
+      title: 'ScaiMind GraphQL gateway',
+      defaultQuery: GRAPHIQL_EXAMPLES,
+    },
+    plugins: [useErrorMapping(), useRequestIdHeader()],
+  });
+}

@@ -1,0 +1,42 @@
+/** Checkpoint: a saved state of a training job, addressable as a node through its job. */
+
+import type { Context } from '../context.js';
+import type { Checkpoint } from '../coordinator/domain.js';
+import { gatewayError } from '../errors.js';
+import { builder } from './builder.js';
+import { loadEach } from './loaders.js';
+import { TrainingJobRef } from './training-job.js';
+
+/** A checkpoint id is only unique within its job, so its node key carries both. */
+export function checkpointKey(jobId: string, checkpointId: string): string {
+  return `${jobId}/${checkpointId}`;
+}
+
+async function loadCheckpoint(key: string, context: Context): Promise<Checkpoint> {
+  const slash = key.indexOf('/');
+  const jobId = key.slice(0, slash);
+  const checkpointId = key.slice(slash + 1);
+  if (slash < 1 || !checkpointId) throw gatewayError('BAD_USER_INPUT', 'Malformed Checkpoint ID.');
+  const job = await TrainingJobRef.getDataloader(context).load(jobId);
+  const checkpoint = job.checkpoints.find((candidate) => candidate.checkpointId === checkpointId);
+  if (!checkpoint) throw gatewayError('NOT_FOUND', `Checkpoint ${checkpointId} of job ${jobId} does not exist.`);
+  return checkpoint;
+}
+
+export const CheckpointRef = builder.loadableNodeRef('Checkpoint', {
+  id: { resolve: (checkpoint: Checkpoint) => checkpointKey(checkpoint.jobId, checkpoint.checkpointId) },
+  // Checkpoints arrive with their job; loading one by ID loads (and caches) the job.
+  load: (keys: string[], context: Context) => loadEach(keys, (key) => loadCheckpoint(key, context)),
+});
+
+CheckpointRef.implement({
+  description: 'A saved state of a training job; evaluations can score it before the job completes.',
+  fields: (t) => ({
+    checkpointId: t.exposeString('checkpointId', { description: 'The coordinator’s id, unique within its job.' }),
+    step: t.exposeInt('step', { nullable: true }),
+    epoch: t.exposeInt('epoch', { nullable: true }),
+    uri: t.exposeString('uri', { nullable: true }),
+    createdAt: t.field({ type: 'DateTime', nullable: true, resolve: (checkpoint) => checkpoint.createdAt }),
+    job: t.field({ type: TrainingJobRef, nullable: true, resolve: (checkpoint) => checkpoint.jobId }),
+  }),
+});

@@ -1,0 +1,185 @@
+/**
+ * Small types shared by several domain types: statuses, key/value pairs, list order, user errors,
+ * and the parsing of ID arguments.
+ */
+import { decodeGlobalID } from '@pothos/plugin-relay';
+import {
+  isTerminal,
+  JOB_STATUSES,
+  type JobStatus,
+  type OrderBy,
+  type Phase,
+  phaseOf,
+  type StringMap,
+} from '../coordinator/domain.js';
+import { gatewayError } from '../errors.js';
+import { builder } from './builder.js';
+
+export const JobStatusEnum = builder.enumType('JobStatus', {
+  description: 'Lifecycle status of a training job or evaluation, as the coordinator reports it.',
+  values: [...JOB_STATUSES, 'UNKNOWN'] as const,
+});
+
+export const PhaseEnum = builder.enumType('Phase', {
+  description: 'A coarse status for simple UIs.',
+  values: {
+    QUEUED: { description: 'Waiting to run (pending, queued, or re-queued after preemption).' },
+    RUNNING: { description: 'Scheduled, preparing, training, paused, evaluating or exporting.' },
+    SUCCEEDED: { description: 'Completed.' },
+    FAILED: { description: 'Failed.' },
+    CANCELLED: { description: 'Cancelled.' },
+  } satisfies Record<Phase, unknown>,
+});
+
+export const ListOrderEnum = builder.enumType('ListOrder', {
+  description: 'Order of a listing; the coordinator sorts, the gateway keeps its order.',
+  values: {
+    CREATED_AT_DESC: { value: 'created_at desc', description: 'Newest first (the default).' },
+    CREATED_AT_ASC: { value: 'created_at asc' },
+    NAME_ASC: { value: 'name asc' },
+    NAME_DESC: { value: 'name desc' },
+  } satisfies Record<string, { value: OrderBy; description?: string }>,
+});
+
+export interface KeyValue {
+  key: string;
+  value: string;
+}
+
+export const KeyValueRef = builder.objectRef<KeyValue>('KeyValue').implement({
+  description: 'One entry of a string-valued map (labels, benchmark parameters).',
+  fields: (t) => ({
+    key: t.exposeString('key'),
+    value: t.exposeString('value'),
+  }),
+});
+
+export const KeyValueInput = builder.inputType('KeyValueInput', {
+  fields: (t) => ({
+    key: t.string({ required: true }),
+    value: t.string({ required: true, description: 'Always a string, e.g. "0.0", as the coordinator requires.' }),
+  }),
+});
+
+export interface Metric {
+  name: string;
+  value: number;
+}
+
+export const MetricRef = builder.objectRef<Metric>('Metric').implement({
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    value: t.exposeFloat('value'),
+  }),
+});
+
+export function toKeyValues(map: StringMap): KeyValue[] {
+  return Object.entries(map).map(([key, value]) => ({ key, value }));
+}
+
+export function toMetrics(map: Record<string, number>): Metric[] {
+  return Object.entries(map).map(([name, value]) => ({ name, value }));
+}
+
+/** The status fields TrainingJob and Evaluation share. */
+export function statusFields<T extends { status: JobStatus; rawStatus: string }>(
+  t: PothosSchemaTypes.ObjectFieldBuilder<PothosSchemaTypes.ExtendDefaultTypes<import('./builder.js').SchemaTypes>, T>,
+) {
+  return {
+    status: t.field({ type: JobStatusEnum, resolve: (parent) => parent.status }),
+    rawStatus: t.string({
+      description: 'The status exactly as the coordinator sent it (useful when `status` is UNKNOWN).',
+      resolve: (parent) => parent.rawStatus,
+    }),
+    phase: t.field({ type: PhaseEnum, resolve: (parent) => phaseOf(parent.status) }),
+    isTerminal: t.boolean({
+      description: 'True once COMPLETED, FAILED or CANCELLED: nothing will change any more.',
+      resolve: (parent) => isTerminal(parent.status),
+    }),
+  };
+}
+
+export const UserErrorCodeEnum = builder.enumType('UserErrorCode', {
+  values: {
+    BAD_USER_INPUT: { description: 'The input is invalid; `field` says where.' },
+    NOT_FOUND: { description: 'A referenced resource does not exist for your tenant.' },
+    CONFLICT: { description: "The resource's current state does not allow this action." },
+    IDEMPOTENCY_KEY_REUSED: { description: 'The idempotency key was already used with a different input.' },
+  },
+});
+export type UserErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'IDEMPOTENCY_KEY_REUSED';
+
+export interface UserError {
+  /** Path to the offending input field, from the mutation argument down, e.g. ["input", "benchmarks", "2", "dataset"]. */
+  field: string[] | null;
+  message: string;
+  code: UserErrorCode;
+}
+
+export const UserErrorRef = builder.objectRef<UserError>('UserError').implement({
+  description: 'An expected failure of a mutation: invalid input or a state that forbids the action.',
+  fields: (t) => ({
+    field: t.exposeStringList('field', { nullable: true }),
+    message: t.exposeString('message'),
+    code: t.field({ type: UserErrorCodeEnum, resolve: (error) => error.code }),
+  }),
+});
+
+export interface Warning {
+  field: string[] | null;
+  message: string;
+}
+
+export const WarningRef = builder.objectRef<Warning>('Warning').implement({
+  description: 'Something accepted but probably not intended.',
+  fields: (t) => ({
+    field: t.exposeStringList('field', { nullable: true }),
+    message: t.exposeString('message'),
+  }),
+});
+
+/**
+ * Parses an ID argument: a global ID of `typename`, or (for convenience) a raw coordinator id.
+ * A global ID of another node type is a client mistake worth naming.
+ */
+export function parseId(value: string | number, typename: string): string {
+  const input = String(value);
+  let decoded: { typename: string; id: string } | null = null;
+  try {
+    decoded = decodeGlobalID(input);
+  } catch {
+    decoded = null;
+  }
+  if (decoded && NODE_TYPENAMES.has(decoded.typename)) {
+    if (decoded.typename !== typename) {
+      throw gatewayError('BAD_USER_INPUT', `Expected the ID of a ${typename}, got the ID of a ${decoded.typename}.`);
+    }
+    return decoded.id;
+  }
+  if (!/^[\w.-]{1,128}$/.test(input)) {
+    throw gatewayError('BAD_USER_INPUT', `"${input.slice(0, 64)}" is neither a ${typename} ID nor a coordinator id.`);
+  }
+  return input;
+}
+
+export const NODE_TYPENAMES = new Set(['TrainingJob', 'Evaluation', 'Checkpoint']);
+
+/** Converts a coordinator field path ("benchmarks[2].parameters.temperature") into an input path. */
+export function inputPath(wireField: string): string[] {
+  const camel = (segment: string) => segment.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+  return [
+    'input',
+    ...wireField
+      .split(/[.[\]]+/)
+      .filter(Boolean)
+      .map(camel),
+  ];
+}
+
+/** The Watcher a subscription resolver hands to the live hub: the caller's own credential and scope. */
+export function watcherOf(context: import('../context.js').Context, signal?: AbortSignal) {
+  if (!context.credential) {
+    throw gatewayError('UNAUTHENTICATED', 'Authentication required: send the token in connectionParams.authorization.');
+  }
+  return { credential: context.credential, credentialScope: context.credentialScope, signal };
+}

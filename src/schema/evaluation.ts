@@ -1,0 +1,317 @@
+/** Evaluation: the node, its listing, root fields and `submitEvaluation`. */
+import { createHash } from 'node:crypto';
+import type { Context } from '../context.js';
+import type { BenchmarkSpec, Evaluation, EvaluationRequest, OrderBy, StringMap } from '../coordinator/domain.js';
+import { BenchmarkRef, CUSTOM_PREFIX } from './benchmark.js';
+import { builder } from './builder.js';
+import { CheckpointRef, checkpointKey } from './checkpoint.js';
+import {
+  JobStatusEnum,
+  type KeyValue,
+  KeyValueInput,
+  ListOrderEnum,
+  parseId,
+  statusFields,
+  type UserError,
+  UserErrorRef,
+  type Warning,
+  WarningRef,
+  watcherOf,
+} from './common.js';
+import { loadEach } from './loaders.js';
+import { type Listing, resolvePageTokenConnection } from './pagination.js';
+import { checkStatusFilter, TrainingJobRef, userErrorFrom } from './training-job.js';
+
+export const EvaluationRef = builder.loadableNodeRef('Evaluation', {
+  id: { resolve: (evaluation: Evaluation) => evaluation.evaluationId },
+  load: (ids: string[], context: Context) => loadEach(ids, (id) => context.api.getEvaluation(id)),
+  toKey: (evaluation: Evaluation) => evaluation.evaluationId,
+  cacheResolved: true,
+});
+
+EvaluationRef.implement({
+  description: 'A scoring run of a trained model (or one of its checkpoints) on one or more benchmarks.',
+  fields: (t) => ({
+    evaluationId: t.exposeString('evaluationId', { description: 'The coordinator’s id, e.g. eval_51c0.' }),
+    ...statusFields(t),
+    job: t.field({
+      type: TrainingJobRef,
+      nullable: true,
+      description: 'The evaluated training job (batched, and free when the job was already loaded).',
+      resolve: (evaluation) => evaluation.jobId,
+    }),
+    checkpoint: t.field({
+      type: CheckpointRef,
+      nullable: true,
+      description: 'The scored checkpoint; null when the final model was evaluated.',
+      resolve: (evaluation) =>
+        evaluation.checkpointId && evaluation.jobId ? checkpointKey(evaluation.jobId, evaluation.checkpointId) : null,
+    }),
+    modelUri: t.exposeString('modelUri', { nullable: true }),
+    benchmarks: t.field({ type: [BenchmarkRef], resolve: (evaluation) => evaluation.benchmarks }),
+    score: t.float({
+      nullable: true,
+      description: 'The score of one benchmark by name; null until scored or if not part of this evaluation.',
+      args: { benchmark: t.arg.string({ required: true }) },
+      resolve: (evaluation, args) => evaluation.benchmarks.find((b) => b.name === args.benchmark)?.score ?? null,
+    }),
+    message: t.exposeString('message', { nullable: true }),
+    createdAt: t.field({ type: 'DateTime', nullable: true, resolve: (evaluation) => evaluation.createdAt }),
+    startedAt: t.field({ type: 'DateTime', nullable: true, resolve: (evaluation) => evaluation.startedAt }),
+    completedAt: t.field({ type: 'DateTime', nullable: true, resolve: (evaluation) => evaluation.completedAt }),
+    raw: t.field({ type: 'JSON', description: 'The coordinator’s reply as received.', resolve: (e) => e.raw }),
+  }),
+});
+
+/** One connection type for every list of evaluations (root and per job). */
+export const EvaluationConnection = builder.connectionObject(
+  { type: EvaluationRef, name: 'EvaluationConnection' },
+  { name: 'EvaluationEdge' },
+);
+
+/** The listing behind both `Query.evaluations` and `TrainingJob.evaluations`: same cursors for the same filters. */
+export function evaluationListing(
+  context: Context,
+  filter: { jobId?: string; status?: readonly string[] | null; orderBy?: OrderBy | null },
+): Listing<Evaluation> {
+  const status = checkStatusFilter(filter.status);
+  const orderBy = filter.orderBy ?? 'created_at desc';
+  const jobId = filter.jobId;
+  return {
+    identity: ['evaluations', jobId ?? null, status ?? null, orderBy],
+    fetchPage: (pageSize, pageToken) => context.api.listEvaluations({ pageSize, pageToken, orderBy, status, jobId }),
+  };
+}
+
+const EvaluationFilter = builder.inputType('EvaluationFilter', {
+  fields: (t) => ({
+    jobId: t.id({ required: false, description: 'Only evaluations of this training job (global ID or job_…).' }),
+    status: t.field({ type: [JobStatusEnum], required: false }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  evaluation: t.field({
+    type: EvaluationRef,
+    nullable: true,
+    description: 'One evaluation by global ID or coordinator id (eval_…).',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, { id }) => parseId(id, 'Evaluation'),
+  }),
+  evaluations: t.connection(
+    {
+      type: EvaluationRef,
+      nullable: true,
+      description: 'Evaluations of your tenant. Forward pagination only (`first` 1-100, `after`).',
+      args: {
+        filter: t.arg({ type: EvaluationFilter, required: false }),
+        orderBy: t.arg({ type: ListOrderEnum, required: false, defaultValue: 'created_at desc' }),
+      },
+      resolve: (_root, args, context) => {
+        const jobId = args.filter?.jobId == null ? undefined : parseId(args.filter.jobId, 'TrainingJob');
+        return resolvePageTokenConnection(
+          args,
+          evaluationListing(context, { jobId, status: args.filter?.status, orderBy: args.orderBy }),
+        );
+      },
+    },
+    EvaluationConnection,
+  ),
+}));
+
+// ---- submitEvaluation ------------------------------------------------------------------------
+
+const BenchmarkInput = builder.inputType('BenchmarkInput', {
+  fields: (t) => ({
+    name: t.string({ required: true, description: 'mmlu, humaneval, gsm8k, ... or custom-<name> with a dataset.' }),
+    dataset: t.string({
+      required: false,
+      description: 'Required for custom-* benchmarks: a URI the coordinator can read.',
+    }),
+    numSamples: t.int({ required: false, description: 'At least 1; the coordinator’s default when omitted.' }),
+    parameters: t.field({ type: [KeyValueInput], required: false }),
+  }),
+});
+
+interface SubmitInput {
+  jobId: string | number;
+  modelUri?: string | null;
+  checkpointId?: string | null;
+  benchmarks: Array<{
+    name: string;
+    dataset?: string | null;
+    numSamples?: number | null;
+    parameters?: KeyValue[] | null;
+  }>;
+  idempotencyKey?: string | null;
+}
+
+interface SubmitPayload {
+  evaluationId: string | null;
+  userErrors: UserError[];
+  warnings: Warning[];
+}
+
+function toRequest(jobId: string, input: SubmitInput): EvaluationRequest {
+  const benchmarks = input.benchmarks.map((benchmark): BenchmarkSpec => {
+    const spec: BenchmarkSpec = { name: benchmark.name };
+    if (benchmark.dataset) spec.dataset = benchmark.dataset;
+    if (benchmark.numSamples != null) spec.numSamples = benchmark.numSamples;
+    if (benchmark.parameters?.length) {
+      spec.parameters = Object.fromEntries(benchmark.parameters.map((p) => [p.key, p.value])) as StringMap;
+    }
+    return spec;
+  });
+  const request: EvaluationRequest = { jobId, benchmarks };
+  if (input.modelUri) request.modelUri = input.modelUri;
+  if (input.checkpointId) request.checkpointId = input.checkpointId;
+  return request;
+}
+
+/** What the docs warn about, checked before anything is sent: errors block, warnings do not. */
+function checkInput(input: SubmitInput): { errors: UserError[]; warnings: Warning[] } {
+  const errors: UserError[] = [];
+  const warnings: Warning[] = [];
+  const bad = (field: string[], message: string) => errors.push({ field, message, code: 'BAD_USER_INPUT' });
+  if (input.benchmarks.length === 0) bad(['input', 'benchmarks'], 'Name at least one benchmark.');
+  const seen = new Set<string>();
+  input.benchmarks.forEach((benchmark, index) => {
+    const at = ['input', 'benchmarks', String(index)];
+    if (!benchmark.name.trim()) bad([...at, 'name'], 'A benchmark needs a name.');
+    if (seen.has(benchmark.name)) {
+      bad([...at, 'name'], `Benchmark "${benchmark.name}" is listed twice; submit it once.`);
+    }
+    seen.add(benchmark.name);
+    if (benchmark.name.startsWith(CUSTOM_PREFIX) && !benchmark.dataset) {
+      bad([...at, 'dataset'], `Custom benchmark "${benchmark.name}" needs a dataset the coordinator can read.`);
+    }
+    if (benchmark.numSamples != null && benchmark.numSamples < 1) {
+      bad([...at, 'numSamples'], 'numSamples must be at least 1.');
+    }
+    const keys = new Set<string>();
+    for (const { key, value } of benchmark.parameters ?? []) {
+      if (keys.has(key)) bad([...at, 'parameters', key], `Parameter "${key}" is given twice.`);
+      keys.add(key);
+      if (key === 'temperature' && Number(value) !== 0) {
+        warnings.push({
+          field: [...at, 'parameters', key],
+          message: `temperature is ${value}: scores will not be reproducible; pin it to "0.0" unless sampling is intended.`,
+        });
+      }
+    }
+  });
+  return { errors, warnings };
+}
+
+/** Checks the job's state the way the coordinator will, so the caller gets a precise userError. */
+async function checkJob(context: Context, jobId: string, input: SubmitInput): Promise<UserError | null> {
+  let job: Awaited<ReturnType<Context['api']['getJob']>>;
+  try {
+    job = await TrainingJobRef.getDataloader(context).load(jobId);
+  } catch (error) {
+    const userError = userErrorFrom(error, ['input', 'jobId']);
+    if (userError) return userError;
+    throw error;
+  }
+  if (input.checkpointId) {
+    if (!job.checkpoints.some((c) => c.checkpointId === input.checkpointId)) {
+      return {
+        field: ['input', 'checkpointId'],
+        message: `Job ${jobId} has no checkpoint ${input.checkpointId}.`,
+        code: 'BAD_USER_INPUT',
+      };
+    }
+    return null;
+  }
+  if (job.status !== 'COMPLETED') {
+    return {
+      field: ['input', 'jobId'],
+      message: `Job ${jobId} is ${job.status}: evaluate it once COMPLETED, or name one of its checkpoints.`,
+      code: 'CONFLICT',
+    };
+  }
+  return null;
+}
+
+function fingerprint(request: EvaluationRequest): string {
+  // Key order is fixed by toRequest, so equal inputs serialise equally.
+  return createHash('sha256').update(JSON.stringify(request)).digest('base64url');
+}
+
+async function submitEvaluation(context: Context, input: SubmitInput): Promise<SubmitPayload> {
+  const { errors, warnings } = checkInput(input);
+  if (errors.length) return { evaluationId: null, userErrors: errors, warnings };
+  const jobId = parseId(input.jobId, 'TrainingJob');
+  const jobError = await checkJob(context, jobId, input);
+  if (jobError) return { evaluationId: null, userErrors: [jobError], warnings };
+
+  const request = toRequest(jobId, input);
+  const post = async () => (await context.api.submitEvaluation(request)).evaluationId;
+  try {
+    if (!input.idempotencyKey) return { evaluationId: await post(), userErrors: [], warnings };
+    const key = `${context.credentialScope}:${input.idempotencyKey}`;
+    const outcome = await context.idempotency.run(key, fingerprint(request), post);
+    if (outcome.kind === 'mismatch') {
+      return {
+        evaluationId: null,
+        userErrors: [
+          {
+            field: ['input', 'idempotencyKey'],
+            message: 'This idempotency key was used with a different input in the last 24 hours; use a new key.',
+            code: 'IDEMPOTENCY_KEY_REUSED',
+          },
+        ],
+        warnings,
+      };
+    }
+    return { evaluationId: outcome.value, userErrors: [], warnings };
+  } catch (error) {
+    const userError = userErrorFrom(error);
+    if (!userError) throw error;
+    return { evaluationId: null, userErrors: [userError], warnings };
+  }
+}
+
+builder.relayMutationField(
+  'submitEvaluation',
+  {
+    inputFields: (t) => ({
+      jobId: t.id({ required: true, description: 'The training job to evaluate (global ID or job_…).' }),
+      modelUri: t.string({ required: false, description: 'Defaults to the job’s output model or the checkpoint.' }),
+      checkpointId: t.string({ required: false, description: 'Score this checkpoint; omit for the final model.' }),
+      benchmarks: t.field({ type: [BenchmarkInput], required: true }),
+      idempotencyKey: t.string({
+        required: false,
+        description: 'Retrying with the same key and input within 24 h returns the same evaluation, submitted once.',
+      }),
+    }),
+  },
+  {
+    description:
+      'Submit one evaluation of a completed job (or a checkpoint) on several benchmarks. Checked before it is sent; never retried.',
+    resolve: (_root, args, context) => submitEvaluation(context, args.input as SubmitInput),
+  },
+  {
+    outputFields: (t) => ({
+      evaluation: t.field({
+        type: EvaluationRef,
+        nullable: true,
+        resolve: (payload: SubmitPayload) => payload.evaluationId,
+      }),
+      userErrors: t.field({ type: [UserErrorRef], resolve: (payload: SubmitPayload) => payload.userErrors }),
+      warnings: t.field({ type: [WarningRef], resolve: (payload: SubmitPayload) => payload.warnings }),
+    }),
+  },
+);
+
+builder.subscriptionField('evaluationUpdated', (t) =>
+  t.field({
+    type: EvaluationRef,
+    description:
+      'The evaluation now, then each visible change (status, results, message); completes after a terminal status.',
+    args: { id: t.arg.id({ required: true }) },
+    subscribe: (_root, { id }, context) =>
+      context.live.watch('evaluation', parseId(id, 'Evaluation'), watcherOf(context)),
+    resolve: (evaluation: Evaluation) => evaluation,
+  }),
+);

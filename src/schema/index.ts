@@ -1,0 +1,16 @@
+/** Assembly only: importing the domain modules registers their types on the builder. */
+import type { GraphQLSchema } from 'graphql';
+import { builder } from './builder.js';
+import './training-job.js';
+import './checkpoint.js';
+import './evaluation.js';
+import './benchmark.js';
+import './queue.js';
+
+let schema: GraphQLSchema | undefined;
+
+/** The schema is built once per process: it depends on no configuration. */
+export function getSchema(): GraphQLSchema {
+  schema ??= builder.toSchema({ sortSchema: true });
+  return schema;
+}

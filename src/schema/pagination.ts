@@ -1,0 +1,166 @@
+/**
+ * Relay connections over the coordinator's forward-only `page_token` pagination.
+ *
+ * A cursor names a position in the upstream listing: the token of the page it sits on, its offset
+ * in that page, the upstream page size (a token is only valid with the size it came from), and a
+ * digest of the listing's identity (kind, filters, order). `after` re-reads that page and resumes
+ * right after the edge; `first` may span several upstream pages. The edge at the end of a page
+ * points at the start of the next page instead, so turning a page costs one upstream call.
+ */
+import { createHash } from 'node:crypto';
+import type { Page } from '../coordinator/domain.js';
+import { CoordinatorError } from '../coordinator/errors.js';
+import { gatewayError } from '../errors.js';
+
+export const DEFAULT_FIRST = 20;
+export const MAX_FIRST = 100;
+
+export interface ConnectionArgs {
+  first?: number | null;
+  after?: string | null;
+  last?: number | null;
+  before?: string | null;
+}
+
+export interface Listing<T> {
+  /** What is listed and how: any JSON; two listings with equal identity share cursors. */
+  identity: unknown;
+  fetchPage(pageSize: number, pageToken: string | undefined): Promise<Page<T>>;
+}
+
+export interface Connection<T> {
+  edges: Array<{ node: T; cursor: string }>;
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  totalCount: number | null;
+}
+
+interface Position {
+  /** Token of the page the position is on; null for the first page. */
+  token: string | null;
+  /** Index of the edge in that page; -1 means "before the first item of that page". */
+  offset: number;
+  size: number;
+  digest: string;
+}
+
+const CURSOR_VERSION = 1;
+
+function digestOf(identity: unknown): string {
+  return createHash('sha256').update(JSON.stringify(identity)).digest('base64url').slice(0, 16);
+}
+
+function encodeCursor(position: Position): string {
+  const { token, offset, size, digest } = position;
+  return Buffer.from(JSON.stringify([CURSOR_VERSION, token, offset, size, digest])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): Position {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(parsed) && parsed.length === 5 && parsed[0] === CURSOR_VERSION) {
+      const [, token, offset, size, digest] = parsed;
+      if (
+        (token === null || typeof token === 'string') &&
+        Number.isInteger(offset) &&
+        offset >= -1 &&
+        Number.isInteger(size) &&
+        size >= 1 &&
+        size <= MAX_FIRST &&
+        typeof digest === 'string'
+      ) {
+        return { token, offset, size, digest };
+      }
+    }
+  } catch {
+    // Fall through to the error below: whatever the client sent is not a cursor of ours.
+  }
+  throw gatewayError(
+    'BAD_USER_INPUT',
+    'The `after` cursor is malformed. Use a cursor from this listing’s `pageInfo.endCursor` or an edge, or omit `after` to start over.',
+  );
+}
+
+function validateArgs(args: ConnectionArgs): number {
+  if (args.last != null || args.before != null) {
+    throw gatewayError(
+      'BAD_USER_INPUT',
+      'Backward pagination (`last`/`before`) is not supported: the coordinator’s page tokens only go forward. Page with `first`/`after`, or reverse `orderBy`.',
+    );
+  }
+  const first = args.first ?? DEFAULT_FIRST;
+  if (!Number.isInteger(first) || first < 1 || first > MAX_FIRST) {
+    throw gatewayError('BAD_USER_INPUT', `\`first\` must be from 1 to ${MAX_FIRST}, got ${first}.`);
+  }
+  return first;
+}
+
+async function fetchPage<T>(listing: Listing<T>, size: number, token: string | null): Promise<Page<T>> {
+  try {
+    return await listing.fetchPage(size, token ?? undefined);
+  } catch (error) {
+    // The coordinator rejects a token that expired or does not fit the request with 400.
+    if (token !== null && error instanceof CoordinatorError && error.status === 400) {
+      throw gatewayError(
+        'BAD_USER_INPUT',
+        'The `after` cursor has expired or is no longer valid (coordinator page tokens last about 10 minutes). Omit `after` to start the listing over.',
+      );
+    }
+    throw error;
+  }
+}
+
+/** Resolves a forward connection over `listing`, calling the coordinator as few times as possible. */
+export async function resolvePageTokenConnection<T>(args: ConnectionArgs, listing: Listing<T>): Promise<Connection<T>> {
+  const first = validateArgs(args);
+  const digest = digestOf(listing.identity);
+  let token: string | null = null;
+  let start = 0;
+  let size = first;
+  if (args.after != null) {
+    const position = decodeCursor(args.after);
+    if (position.digest !== digest) {
+      throw gatewayError(
+        'BAD_USER_INPUT',
+        'The `after` cursor belongs to a listing with other filters or order. Use cursors only with the arguments they came from, or omit `after` to start over.',
+      );
+    }
+    ({ token, size } = position);
+    start = position.offset + 1;
+  }
+
+  const edges: Connection<T>['edges'] = [];
+  let totalCount: number | null = null;
+  let hasNextPage = false;
+  for (;;) {
+    const page = await fetchPage(listing, size, token);
+    totalCount = page.totalCount;
+    const { items, nextPageToken } = page;
+    let index = start;
+    for (; index < items.length && edges.length < first; index++) {
+      const atPageEnd = index === items.length - 1 && nextPageToken !== null;
+      const position = atPageEnd
+        ? { token: nextPageToken, offset: -1, size, digest }
+        : { token, offset: index, size, digest };
+      edges.push({ node: items[index] as T, cursor: encodeCursor(position) });
+    }
+    if (edges.length === first) {
+      hasNextPage = index < items.length || nextPageToken !== null;
+      break;
+    }
+    if (nextPageToken === null) break;
+    token = nextPageToken;
+    start = 0;
+  }
+
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage,
+      // Relay allows false when paging forward; true is known exactly when `after` was given.
+      hasPreviousPage: args.after != null,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+    totalCount,
+  };
+}

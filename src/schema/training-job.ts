@@ -1,0 +1,306 @@
+/** TrainingJob: the node, its connection, root fields and the job actions (cancel, pause, resume, retry). */
+
+import type { Context } from '../context.js';
+import type { JobMetrics, TrainingJob } from '../coordinator/domain.js';
+import { CoordinatorError } from '../coordinator/errors.js';
+import { codeOfCoordinatorError, gatewayError } from '../errors.js';
+import { builder } from './builder.js';
+import { CheckpointRef } from './checkpoint.js';
+import {
+  inputPath,
+  JobStatusEnum,
+  KeyValueRef,
+  ListOrderEnum,
+  MetricRef,
+  parseId,
+  statusFields,
+  toKeyValues,
+  toMetrics,
+  type UserError,
+  UserErrorRef,
+  watcherOf,
+} from './common.js';
+import { EvaluationConnection, EvaluationRef, evaluationListing } from './evaluation.js';
+import { loadEach } from './loaders.js';
+import { resolvePageTokenConnection } from './pagination.js';
+
+export const TrainingJobRef = builder.loadableNodeRef('TrainingJob', {
+  id: { resolve: (job: TrainingJob) => job.jobId },
+  load: (ids: string[], context: Context) => loadEach(ids, (id) => context.api.getJob(id)),
+  // Jobs that arrive in a listing are cached, so back-references (Evaluation.job) cost nothing.
+  toKey: (job: TrainingJob) => job.jobId,
+  cacheResolved: true,
+});
+
+interface ProgressView {
+  currentStep: number | null;
+  totalSteps: number | null;
+  epoch: number | null;
+}
+
+const ProgressRef = builder.objectRef<ProgressView>('Progress').implement({
+  fields: (t) => ({
+    currentStep: t.exposeInt('currentStep', { nullable: true }),
+    totalSteps: t.exposeInt('totalSteps', { nullable: true }),
+    epoch: t.exposeInt('epoch', { nullable: true }),
+    fraction: t.float({
+      nullable: true,
+      description: 'currentStep / totalSteps, from 0 to 1 (null while unknown).',
+      resolve: ({ currentStep, totalSteps }) =>
+        currentStep === null || !totalSteps ? null : Math.min(1, Math.max(0, currentStep / totalSteps)),
+    }),
+  }),
+});
+
+const ResourcesRef = builder.objectRef<TrainingJob>('Resources').implement({
+  fields: (t) => ({
+    gpuCount: t.exposeInt('gpuCount', { nullable: true }),
+    gpuType: t.exposeString('gpuType', { nullable: true }),
+  }),
+});
+
+const JobMetricsRef = builder.objectRef<JobMetrics>('JobMetrics').implement({
+  description: 'The latest metrics snapshot of a training job.',
+  fields: (t) => ({
+    step: t.exposeInt('step', { nullable: true }),
+    values: t.field({ type: [MetricRef], resolve: (metrics) => toMetrics(metrics.values) }),
+    value: t.float({
+      nullable: true,
+      args: { name: t.arg.string({ required: true }) },
+      resolve: (metrics, { name }) => metrics.values[name] ?? null,
+    }),
+    recordedAt: t.field({ type: 'DateTime', nullable: true, resolve: (metrics) => metrics.recordedAt }),
+  }),
+});
+
+export const EvaluationFilterForJob = builder.inputType('JobEvaluationsFilter', {
+  fields: (t) => ({
+    status: t.field({ type: [JobStatusEnum], required: false }),
+  }),
+});
+
+TrainingJobRef.implement({
+  description: 'A training run on the ScaiGrid cluster.',
+  fields: (t) => ({
+    jobId: t.exposeString('jobId', { description: 'The coordinator’s id, e.g. job_7f3a9c2e.' }),
+    name: t.exposeString('name', { nullable: true }),
+    ...statusFields(t),
+    progress: t.field({ type: ProgressRef, nullable: true, resolve: (job) => job.progress }),
+    queuePosition: t.exposeInt('queuePosition', { nullable: true }),
+    labels: t.field({ type: [KeyValueRef], resolve: (job) => toKeyValues(job.labels) }),
+    label: t.string({
+      nullable: true,
+      args: { key: t.arg.string({ required: true }) },
+      resolve: (job, { key }) => job.labels[key] ?? null,
+    }),
+    trainingType: t.exposeString('trainingType', { nullable: true, description: 'SFT, LORA, QLORA, DPO, ...' }),
+    framework: t.exposeString('framework', { nullable: true }),
+    baseModel: t.exposeString('baseModel', { nullable: true }),
+    priority: t.exposeInt('priority', { nullable: true }),
+    resources: t.field({ type: ResourcesRef, resolve: (job) => job }),
+    dataSources: t.exposeStringList('dataSources'),
+    message: t.exposeString('message', { nullable: true }),
+    outputModelUri: t.exposeString('outputModelUri', { nullable: true }),
+    createdAt: t.field({ type: 'DateTime', nullable: true, resolve: (job) => job.createdAt }),
+    updatedAt: t.field({ type: 'DateTime', nullable: true, resolve: (job) => job.updatedAt }),
+    startedAt: t.field({ type: 'DateTime', nullable: true, resolve: (job) => job.startedAt }),
+    completedAt: t.field({ type: 'DateTime', nullable: true, resolve: (job) => job.completedAt }),
+    checkpoints: t.field({ type: [CheckpointRef], resolve: (job) => job.checkpoints }),
+    evaluations: t.connection(
+      {
+        type: EvaluationRef,
+        // Upstream-backed: one failing list must not take the whole job (or page) down with it.
+        nullable: true,
+        description: 'Evaluations of this job, newest first unless ordered otherwise.',
+        args: {
+          filter: t.arg({ type: EvaluationFilterForJob, required: false }),
+          orderBy: t.arg({ type: ListOrderEnum, required: false }),
+        },
+        resolve: (job, args, context) =>
+          resolvePageTokenConnection(
+            args,
+            evaluationListing(context, { jobId: job.jobId, status: args.filter?.status, orderBy: args.orderBy }),
+          ),
+      },
+      EvaluationConnection,
+    ),
+    latestMetrics: t.field({
+      type: JobMetricsRef,
+      nullable: true,
+      description: 'Null until the job has reported metrics.',
+      resolve: async (job, _args, context) => {
+        try {
+          return await context.api.getJobMetrics(job.jobId);
+        } catch (error) {
+          if (error instanceof CoordinatorError && error.status === 404) return null;
+          throw error;
+        }
+      },
+    }),
+    raw: t.field({ type: 'JSON', description: 'The coordinator’s reply as received.', resolve: (job) => job.raw }),
+  }),
+});
+
+const TrainingJobFilter = builder.inputType('TrainingJobFilter', {
+  fields: (t) => ({
+    status: t.field({ type: [JobStatusEnum], required: false, description: 'Any of these statuses.' }),
+  }),
+});
+
+/** Status filters are sent upstream sorted, so that equal filters give equal cursors. */
+export function checkStatusFilter(status: readonly string[] | null | undefined): string[] | undefined {
+  if (!status?.length) return undefined;
+  if (status.includes('UNKNOWN')) {
+    throw gatewayError(
+      'BAD_USER_INPUT',
+      'UNKNOWN cannot be a filter: it stands for statuses the gateway does not know.',
+    );
+  }
+  return [...new Set(status)].sort();
+}
+
+builder.queryFields((t) => ({
+  trainingJob: t.field({
+    type: TrainingJobRef,
+    nullable: true,
+    description: 'One training job by global ID or coordinator id (job_…).',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, { id }) => parseId(id, 'TrainingJob'),
+  }),
+  trainingJobs: t.connection(
+    {
+      type: TrainingJobRef,
+      nullable: true,
+      description: 'Training jobs of your tenant. Forward pagination only (`first` 1-100, `after`).',
+      args: {
+        filter: t.arg({ type: TrainingJobFilter, required: false }),
+        orderBy: t.arg({ type: ListOrderEnum, required: false, defaultValue: 'created_at desc' }),
+      },
+      resolve: (_root, args, context) => {
+        const status = checkStatusFilter(args.filter?.status);
+        const orderBy = args.orderBy ?? 'created_at desc';
+        return resolvePageTokenConnection(args, {
+          identity: ['jobs', status ?? null, orderBy],
+          fetchPage: (pageSize, pageToken) => context.api.listJobs({ pageSize, pageToken, orderBy, status }),
+        });
+      },
+    },
+    { name: 'TrainingJobConnection' },
+    { name: 'TrainingJobEdge' },
+  ),
+}));
+
+// ---- Job actions ------------------------------------------------------------------------------
+
+/** Coordinator rejections a client can act on become userErrors; anything else stays an error. */
+export function userErrorFrom(error: unknown, idField: string[] = ['input', 'id']): UserError | null {
+  if (!(error instanceof CoordinatorError) || error.kind !== 'http') return null;
+  const code = codeOfCoordinatorError(error);
+  if (code !== 'BAD_USER_INPUT' && code !== 'NOT_FOUND' && code !== 'CONFLICT') return null;
+  const detail = error.details[0];
+  return {
+    field: detail ? inputPath(detail.field) : code === 'NOT_FOUND' ? idField : null,
+    message: detail?.message ?? error.upstreamMessage ?? error.message,
+    code,
+  };
+}
+
+interface JobActionPayload {
+  trainingJob: TrainingJob | null;
+  userErrors: UserError[];
+}
+
+function jobAction<Input extends { id: string | number }>(
+  name: string,
+  description: string,
+  inputFields: Parameters<typeof builder.relayMutationField>[1],
+  act: (context: Context, jobId: string, input: Input) => Promise<TrainingJob>,
+) {
+  builder.relayMutationField(
+    name,
+    inputFields,
+    {
+      description,
+      resolve: async (_root, args, context): Promise<JobActionPayload> => {
+        const input = args.input as unknown as Input;
+        const jobId = parseId(input.id, 'TrainingJob');
+        try {
+          return { trainingJob: await act(context, jobId, input), userErrors: [] };
+        } catch (error) {
+          const userError = userErrorFrom(error);
+          if (!userError) throw error;
+          return { trainingJob: null, userErrors: [userError] };
+        }
+      },
+    },
+    {
+      outputFields: (t) => ({
+        trainingJob: t.field({
+          type: TrainingJobRef,
+          nullable: true,
+          resolve: (payload: JobActionPayload) => payload.trainingJob,
+        }),
+        userErrors: t.field({ type: [UserErrorRef], resolve: (payload: JobActionPayload) => payload.userErrors }),
+      }),
+    },
+  );
+}
+
+jobAction<{ id: string; reason?: string | null }>(
+  'cancelTrainingJob',
+  'Cancel a job that has not finished. Cancelling a finished job is a CONFLICT userError.',
+  {
+    inputFields: (t) => ({
+      id: t.id({ required: true }),
+      reason: t.string({ required: false }),
+    }),
+  },
+  (context, jobId, input) => context.api.cancelJob(jobId, { reason: input.reason ?? undefined }),
+);
+
+jobAction<{ id: string; saveCheckpoint?: boolean | null }>(
+  'pauseTrainingJob',
+  'Pause a running job, optionally saving a checkpoint first.',
+  {
+    inputFields: (t) => ({
+      id: t.id({ required: true }),
+      saveCheckpoint: t.boolean({ required: false }),
+    }),
+  },
+  (context, jobId, input) => context.api.pauseJob(jobId, { saveCheckpoint: input.saveCheckpoint ?? undefined }),
+);
+
+jobAction<{ id: string; checkpointId?: string | null }>(
+  'resumeTrainingJob',
+  'Resume a paused job, from its latest state or from a checkpoint.',
+  {
+    inputFields: (t) => ({
+      id: t.id({ required: true }),
+      checkpointId: t.string({ required: false }),
+    }),
+  },
+  (context, jobId, input) => context.api.resumeJob(jobId, { checkpointId: input.checkpointId ?? undefined }),
+);
+
+jobAction<{ id: string; checkpointId?: string | null }>(
+  'retryTrainingJob',
+  'Retry a failed, cancelled or preempted job, optionally from a checkpoint.',
+  {
+    inputFields: (t) => ({
+      id: t.id({ required: true }),
+      checkpointId: t.string({ required: false }),
+    }),
+  },
+  (context, jobId, input) => context.api.retryJob(jobId, { checkpointId: input.checkpointId ?? undefined }),
+);
+
+builder.subscriptionField('trainingJobUpdated', (t) =>
+  t.field({
+    type: TrainingJobRef,
+    description:
+      'The job now, then each visible change (status, progress, checkpoints, message); completes after a terminal status.',
+    args: { id: t.arg.id({ required: true }) },
+    subscribe: (_root, { id }, context) => context.live.watch('job', parseId(id, 'TrainingJob'), watcherOf(context)),
+    resolve: (job: TrainingJob) => job,
+  }),
+);

@@ -1,0 +1,151 @@
+/**
+ * createServer: one node:http server for everything on one port: GraphQL over HTTP (and SSE) via
+ * Yoga, graphql-ws on the same path, `/health` and `/ready`. Listening and stopping are explicit;
+ * only `main.ts` wires signals to `stop()`.
+ */
+
+import { randomUUID } from 'node:crypto';
+import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type ExecutionArgs, GraphQLError } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import type { Gateway, TransportContext } from './app.js';
+
+export interface ServerOptions {
+  host: string;
+  port: number;
+  /** graphql-ws keep-alive ping interval. */
+  keepAliveMs?: number;
+  /** How long `stop()` waits for in-flight operations before closing sockets. */
+  shutdownGraceMs?: number;
+  /** Readiness beyond "not shutting down" (e.g. the coordinator answers). */
+  ready?: () => Promise<boolean> | boolean;
+  /**
+   * How long `stop()` keeps serving with `/ready` at 503 before it closes anything, so a load
+   * balancer stops routing here first. Default 0.
+   */
+  drainDelayMs?: number;
+  /**
+   * Runs in `stop()` once WebSockets are closed and before HTTP connections are awaited: ends
+   * long-lived work the server cannot see (the live hub's SSE streams and pollers).
+   */
+  onDrain?: () => Promise<void>;
+}
+
+export interface RunningServer {
+  readonly url: string;
+  readonly httpServer: Server;
+  stop(): Promise<void>;
+}
+
+interface Enveloped {
+  execute: (args: ExecutionArgs) => unknown;
+  subscribe: (args: ExecutionArgs) => unknown;
+}
+
+export async function startServer(gateway: Gateway, options: ServerOptions): Promise<RunningServer> {
+  const keepAliveMs = options.keepAliveMs ?? 12_000;
+  let stopping = false;
+
+  const httpServer = createHttpServer(async (req, res) => {
+    const path = req.url?.split('?')[0];
+    // While stopping, every reply closes its connection so keep-alive sockets drain.
+    if (stopping) res.setHeader('connection', 'close');
+    if (path === '/health') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+      return;
+    }
+    if (path === '/ready') {
+      const ready = !stopping && (options.ready ? await options.ready() : true);
+      res
+        .writeHead(ready ? 200 : 503, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ status: ready ? 'ready' : stopping ? 'shutting_down' : 'not_ready' }));
+      return;
+    }
+    if (stopping) {
+      // In-flight operations finish; new ones go to another instance.
+      res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' }).end(
+        JSON.stringify({
+          errors: [{ message: 'The gateway is shutting down.', extensions: { code: 'UNAVAILABLE' } }],
+        }),
+      );
+      return;
+    }
+    return gateway.handle(req, res);
+  });
+  // Idle sockets must outlive the WebSocket ping interval, or proxies see spurious closes.
+  httpServer.keepAliveTimeout = keepAliveMs + 5_000;
+  httpServer.headersTimeout = keepAliveMs + 10_000;
+
+  const wsServer = new WebSocketServer({ server: httpServer, path: gateway.graphqlEndpoint });
+  const wsDisposable = useServer<Record<string, unknown>, { requestId: string }>(
+    {
+      execute: (args) => (args.rootValue as Enveloped).execute(args) as never,
+      subscribe: (args) => (args.rootValue as Enveloped).subscribe(args) as never,
+      onConnect: () => !stopping,
+      onSubscribe: async (ctx, _id, payload) => {
+        if (stopping)
+          return [new GraphQLError('The gateway is shutting down.', { extensions: { code: 'UNAVAILABLE' } })];
+        const transport: TransportContext = {
+          connectionParams: ctx.connectionParams,
+          requestId: headerOf(ctx.extra.request, 'x-request-id') ?? randomUUID(),
+        };
+        const { schema, execute, subscribe, contextFactory, parse, validate } = gateway.getEnveloped(transport);
+        let document: ReturnType<typeof parse>;
+        try {
+          document = parse(payload.query);
+        } catch (error) {
+          return [error instanceof GraphQLError ? error : new GraphQLError(String(error))];
+        }
+        const errors = validate(schema, document);
+        if (errors.length) return errors;
+        const args: ExecutionArgs = {
+          schema,
+          document,
+          operationName: payload.operationName,
+          variableValues: payload.variables,
+          contextValue: await contextFactory(),
+          rootValue: { execute, subscribe } satisfies Enveloped,
+        };
+        return args;
+      },
+    },
+    wsServer,
+    keepAliveMs,
+  );
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(options.port, options.host, () => {
+      httpServer.off('error', reject);
+      resolve();
+    });
+  });
+  const address = httpServer.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+
+  return {
+    url: `http://${host}:${address.port}${gateway.graphqlEndpoint}`,
+    httpServer,
+    async stop() {
+      if (stopping) return;
+      stopping = true;
+      if (options.drainDelayMs) await new Promise((resolve) => setTimeout(resolve, options.drainDelayMs));
+      // graphql-ws closes every socket with 1001 "Going away", so clients reconnect elsewhere;
+      // closing a socket returns its subscriptions' iterators, which releases their subscribers.
+      await wsDisposable.dispose();
+      await options.onDrain?.();
+      const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      httpServer.closeIdleConnections();
+      const grace = setTimeout(() => httpServer.closeAllConnections(), options.shutdownGraceMs ?? 10_000);
+      await closed;
+      clearTimeout(grace);
+    },
+  };
+}
+
+function headerOf(request: IncomingMessage, name: string): string | undefined {
+  const value = request.headers[name];
+  return typeof value === 'string' && /^[\w.:-]{1,128}$/.test(value) ? value : undefined;
+}
