@@ -102,7 +102,10 @@ function url(env: Env, name: string): string | null {
   try {
     parsed = new URL(raw);
   } catch {
-    throw new ConfigError(name, `expected an http(s) URL such as https://scaigrid.example/v1/modules/scaimind, got "${raw}"`);
+    throw new ConfigError(
+      name,
+      `expected an http(s) URL such as https://scaigrid.example/v1/modules/scaimind, got "${raw}"`,
+    );
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
     throw new ConfigError(name, `expected an http(s) URL, got "${raw}"`);
@@ -114,7 +117,10 @@ function redisUrl(env: Env, name: string): string | null {
   const raw = read(env, name);
   if (raw === undefined) return null;
   if (!/^rediss?:\/\/[^\s]+$/.test(raw)) {
-    throw new ConfigError(name, `expected redis://host:port[/db] or rediss://..., got "${raw.replace(/:[^:@/]*@/, ':***@')}"`);
+    throw new ConfigError(
+      name,
+      `expected redis://host:port[/db] or rediss://..., got "${raw.replace(/:[^:@/]*@/, ':***@')}"`,
+    );
   }
   return raw;
 }
