@@ -1,0 +1,185 @@
+/**
+ * One resource's polling loop: fetch, report, decide when to fetch again. It knows nothing about
+ * subscribers, channels or leases; the hub starts it on the instance that holds the lease.
+ */
+import type { GraphQLError } from 'graphql';
+import { createCoordinatorApi } from '../coordinator/api.js';
+import type { CoordinatorClient } from '../coordinator/client.js';
+import type { RateLimitInfo } from '../coordinator/domain.js';
+import { CoordinatorError } from '../coordinator/errors.js';
+import { fromCoordinatorError, gatewayError } from '../errors.js';
+import type { WatchedKind, WatchedResource } from './hub.js';
+import { type IntervalBounds, nextPollDelay } from './policy.js';
+import { type Snapshot, snapshotOf } from './snapshot.js';
+
+/** One upstream read of a watched resource. Rejects with `CoordinatorError` on failure. */
+export type PollFetch = <K extends WatchedKind>(
+  kind: K,
+  id: string,
+  credential: string,
+  signal: AbortSignal,
+) => Promise<{ value: WatchedResource[K]; rateLimit: RateLimitInfo | null }>;
+
+/** Polls through the gateway's coordinator client (its GET retries and circuit breaker included). */
+export function coordinatorPollFetch(client: CoordinatorClient, timeoutMs: number): PollFetch {
+  return async (kind, id, credential, signal) => {
+    const api = createCoordinatorApi(client, { credential, signal, deadline: Date.now() + timeoutMs });
+    const value = kind === 'evaluation' ? await api.getEvaluation(id) : await api.getJob(id);
+    return { value: value as WatchedResource[typeof kind], rateLimit: api.rateLimit };
+  };
+}
+
+/**
+ * Failures that polling again cannot fix: the id is unknown, belongs to another tenant, or the
+ * token cannot read it. Everything else (5xx, timeouts, 429, network) is an outage to sit out.
+ */
+export function isPermanentFailure(error: unknown): error is CoordinatorError {
+  return (
+    error instanceof CoordinatorError &&
+    error.kind === 'http' &&
+    error.status !== null &&
+    error.status >= 400 &&
+    error.status < 500 &&
+    error.status !== 408 &&
+    error.status !== 429
+  );
+}
+
+export interface PollerOptions<K extends WatchedKind> {
+  kind: K;
+  fetch: (signal: AbortSignal) => Promise<{ value: WatchedResource[K]; rateLimit: RateLimitInfo | null }>;
+  bounds: IntervalBounds;
+  /** Continuous failure for this long ends the poller with UPSTREAM_UNAVAILABLE. */
+  giveUpMs: number;
+  /** Every successful poll, changed or not. After a terminal snapshot the poller has stopped. */
+  onPoll(snapshot: Snapshot<K>): void;
+  /** A permanent failure or the give-up; the poller has stopped. */
+  onFatal(error: GraphQLError): void;
+  /** A transient failure, for logs; the poller carries on. */
+  onFailure?(error: unknown, consecutiveFailures: number): void;
+  random?: () => number;
+  now?: () => number;
+}
+
+export interface Poller {
+  /** Polls at once, then on the policy's schedule. */
+  start(): void;
+  /** Cancels the pending timer and aborts a poll in flight; idempotent. */
+  stop(): void;
+  readonly running: boolean;
+  /** Successful and failed upstream reads so far. */
+  readonly polls: number;
+  /** The delay chosen after the latest poll (ms). */
+  readonly lastDelayMs: number | null;
+}
+
+export function createPoller<K extends WatchedKind>(options: PollerOptions<K>): Poller {
+  const random = options.random ?? Math.random;
+  const now = options.now ?? Date.now;
+  let running = false;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let inFlight: AbortController | null = null;
+  let polls = 0;
+  let failures = 0;
+  let failingSince: number | null = null;
+  let lastDelayMs: number | null = null;
+
+  const schedule = (delay: number) => {
+    lastDelayMs = delay;
+    timer = setTimeout(() => {
+      timer = null;
+      void poll();
+    }, delay);
+  };
+
+  const finish = () => {
+    running = false;
+    if (timer) clearTimeout(timer);
+    timer = null;
+  };
+
+  async function poll(): Promise<void> {
+    if (!running) return;
+    const startedAt = now();
+    const controller = new AbortController();
+    inFlight = controller;
+    polls++;
+    let result: Awaited<ReturnType<PollerOptions<K>['fetch']>>;
+    try {
+      result = await options.fetch(controller.signal);
+    } catch (error) {
+      if (inFlight === controller) inFlight = null;
+      if (!running || controller.signal.aborted) return;
+      onError(error, startedAt);
+      return;
+    }
+    if (inFlight === controller) inFlight = null;
+    if (!running || controller.signal.aborted) return;
+    failures = 0;
+    failingSince = null;
+    const snapshot = snapshotOf(options.kind, result.value);
+    if (snapshot.terminal) finish();
+    options.onPoll(snapshot);
+    if (!running) return;
+    schedule(
+      nextPollDelay({ ok: true, status: snapshot.value.status, rateLimit: result.rateLimit }, options.bounds, random()),
+    );
+  }
+
+  function onError(error: unknown, startedAt: number): void {
+    if (isPermanentFailure(error)) {
+      finish();
+      options.onFatal(fromCoordinatorError(error));
+      return;
+    }
+    failures++;
+    failingSince ??= startedAt;
+    options.onFailure?.(error, failures);
+    const elapsed = now() - failingSince;
+    if (elapsed >= options.giveUpMs) {
+      finish();
+      options.onFatal(
+        gatewayError(
+          'UPSTREAM_UNAVAILABLE',
+          'The training coordinator has been unavailable for too long; subscribe again later.',
+        ),
+      );
+      return;
+    }
+    const coordinatorError = error instanceof CoordinatorError ? error : null;
+    const delay = nextPollDelay(
+      {
+        ok: false,
+        consecutiveFailures: failures,
+        retryAfterSeconds: coordinatorError?.retryAfterSeconds ?? null,
+        rateLimit: coordinatorError?.rateLimit ?? null,
+      },
+      options.bounds,
+      random(),
+    );
+    // The last attempt lands on the give-up deadline rather than a whole backoff after it.
+    schedule(Math.max(0, Math.min(delay, options.giveUpMs - elapsed)));
+  }
+
+  return {
+    start() {
+      if (running) return;
+      running = true;
+      void poll();
+    },
+    stop() {
+      finish();
+      inFlight?.abort();
+      inFlight = null;
+    },
+    get running() {
+      return running;
+    },
+    get polls() {
+      return polls;
+    },
+    get lastDelayMs() {
+      return lastDelayMs;
+    },
+  };
+}

@@ -1,0 +1,295 @@
+/**
+ * Gateways with live status on real sockets: each instance is a real `startServer` on port 0 over
+ * one shared emulator, with its own hub (in-memory, or Redis under a per-run key prefix), plus
+ * graphql-ws and SSE clients that record everything they receive.
+ */
+import { randomUUID } from 'node:crypto';
+import { type Client, createClient } from 'graphql-ws';
+import { Redis } from 'ioredis';
+import { WebSocket } from 'ws';
+import { createGateway, type Gateway } from '../../src/app.js';
+import { type Config, defaultConfig } from '../../src/config.js';
+import { type CoordinatorClient, createCoordinatorClient } from '../../src/coordinator/client.js';
+import { createEmulator, EMULATOR_KEYS, type Emulator } from '../../src/emulator/index.js';
+import type { IdempotencyStore } from '../../src/idempotency.js';
+import { createRedisIdempotencyStore } from '../../src/idempotency-redis.js';
+import { createRedisLeaseStore } from '../../src/live/lease.js';
+import { coordinatorPollFetch } from '../../src/live/poller.js';
+import { createLiveHub, type LiveMessage, type PollingLiveHub } from '../../src/live/pollers.js';
+import { createRedisPubSub } from '../../src/live/pubsub.js';
+import { createLogger } from '../../src/log.js';
+import { type RunningServer, startServer } from '../../src/server.js';
+
+export { EMULATOR_KEYS };
+
+export const REDIS_URL = 'redis://127.0.0.1:6379';
+
+/** True when Redis answers on 127.0.0.1:6379; with CI_REQUIRE_REDIS=1 its absence is an error. */
+export async function redisAvailable(): Promise<boolean> {
+  const probe = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  probe.on('error', () => {});
+  try {
+    await probe.connect();
+    await probe.ping();
+    return true;
+  } catch {
+    if (process.env.CI_REQUIRE_REDIS === '1') throw new Error('needs Redis at 127.0.0.1:6379 (CI_REQUIRE_REDIS=1)');
+    return false;
+  } finally {
+    probe.disconnect();
+  }
+}
+
+/** A key prefix no other test run shares, so parallel runs never see each other's leases. */
+export function uniquePrefix(): string {
+  return `test:${randomUUID().slice(0, 8)}:`;
+}
+
+export interface LiveInstance {
+  gateway: Gateway;
+  server: RunningServer;
+  hub: PollingLiveHub;
+  client: CoordinatorClient;
+  idempotency: IdempotencyStore | undefined;
+  /** ws:// URL of the GraphQL endpoint. */
+  wsUrl: string;
+  /** Stops in main.ts's order: server (sockets 1001), hub, stores, Redis, upstream pool. */
+  stop(): Promise<void>;
+}
+
+export interface LiveInstanceOptions {
+  config?: Partial<Config>;
+  /** With a prefix: Redis pub/sub, leases and idempotency under it. */
+  redisPrefix?: string;
+  leaseTtlMs?: number;
+  drainDelayMs?: number;
+}
+
+export async function startLiveInstance(emulator: Emulator, options: LiveInstanceOptions = {}): Promise<LiveInstance> {
+  const config = defaultConfig({
+    coordinatorUrl: emulator.url,
+    pollIntervalMs: 50,
+    pollMaxIntervalMs: 400,
+    pollGiveUpMs: 5000,
+    ...options.config,
+  });
+  const client = createCoordinatorClient({
+    baseUrl: emulator.url,
+    timeoutMs: 2000,
+    retry: { maxAttempts: 1 },
+  });
+  const log = createLogger('error', () => {});
+  let publisher: Redis | null = null;
+  let subscriber: Redis | null = null;
+  let idempotency: IdempotencyStore | undefined;
+  if (options.redisPrefix !== undefined) {
+    publisher = new Redis(REDIS_URL);
+    subscriber = publisher.duplicate();
+    idempotency = createRedisIdempotencyStore(publisher, { prefix: `${options.redisPrefix}idem:` });
+  }
+  const hub = createLiveHub({
+    fetch: coordinatorPollFetch(client, config.requestTimeoutMs),
+    pollIntervalMs: config.pollIntervalMs,
+    pollMaxIntervalMs: config.pollMaxIntervalMs,
+    pollGiveUpMs: config.pollGiveUpMs,
+    leaseTtlMs: options.leaseTtlMs,
+    pubsub:
+      publisher && subscriber
+        ? createRedisPubSub<LiveMessage>({ publisher, subscriber, prefix: `${options.redisPrefix}live:` })
+        : undefined,
+    lease: publisher ? createRedisLeaseStore(publisher, `${options.redisPrefix}live:`) : undefined,
+    log,
+  });
+  const gateway = createGateway(config, {
+    client,
+    log,
+    defaultCredential: null,
+    live: hub,
+    idempotency,
+  });
+  const server = await startServer(gateway, {
+    host: '127.0.0.1',
+    port: 0,
+    keepAliveMs: 1000,
+    shutdownGraceMs: 1000,
+    drainDelayMs: options.drainDelayMs,
+    onDrain: () => hub.close(),
+  });
+  let stopped = false;
+  return {
+    gateway,
+    server,
+    hub,
+    client,
+    idempotency,
+    wsUrl: server.url.replace(/^http/, 'ws'),
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await server.stop();
+      await hub.close();
+      await idempotency?.close();
+      subscriber?.disconnect();
+      await publisher?.quit();
+      await client.close();
+    },
+  };
+}
+
+export async function startEmulator(): Promise<Emulator> {
+  return createEmulator({ speed: 0 });
+}
+
+/** The id of a seeded evaluation in the given status (dev key's tenant). */
+export async function seededEvaluation(emulator: Emulator, status: string): Promise<string> {
+  const reply = await fetch(`${emulator.url}/evaluations?status=${status}&page_size=50`, {
+    headers: { authorization: `Bearer ${EMULATOR_KEYS.dev}` },
+  });
+  const body = (await reply.json()) as { data: { evaluations: Array<{ evaluation_id: string }> } };
+  const first = body.data.evaluations[0];
+  if (!first) throw new Error(`no seeded ${status} evaluation`);
+  return first.evaluation_id;
+}
+
+export const EVALUATION_UPDATED = /* GraphQL */ `
+  subscription Watch($id: ID!) {
+    evaluationUpdated(id: $id) { evaluationId status isTerminal message benchmarks { name status score } }
+  }
+`;
+
+export const JOB_UPDATED = /* GraphQL */ `
+  subscription WatchJob($id: ID!) {
+    trainingJobUpdated(id: $id) { jobId status progress { currentStep } }
+  }
+`;
+
+interface ErrorPayload {
+  message: string;
+  extensions?: Record<string, unknown>;
+}
+
+export interface Recording {
+  /** `data` of every `next`. */
+  events: Array<Record<string, unknown>>;
+  /** GraphQL errors received (in `next` payloads or an `error` message). */
+  errors: ErrorPayload[];
+  completed: boolean;
+  /** Close code when the socket closed under the subscription. */
+  closeCode: number | null;
+  /** Settles on complete, error or close. */
+  finished: Promise<void>;
+  /** Stops the subscription from the client side. */
+  unsubscribe(): void;
+}
+
+export function wsClient(url: string, token: string | null): Client & { closeCodes: number[] } {
+  const closeCodes: number[] = [];
+  const client = createClient({
+    url,
+    webSocketImpl: WebSocket,
+    connectionParams: token ? { authorization: `Bearer ${token}` } : {},
+    retryAttempts: 0,
+    lazy: true,
+    on: { closed: (event) => closeCodes.push((event as { code: number }).code) },
+  });
+  return Object.assign(client, { closeCodes });
+}
+
+/** Subscribes over graphql-ws and records everything. */
+export function record(client: Client, query: string, variables: Record<string, unknown>): Recording {
+  let finish = () => {};
+  const recording: Recording = {
+    events: [],
+    errors: [],
+    completed: false,
+    closeCode: null,
+    finished: new Promise<void>((resolve) => {
+      finish = resolve;
+    }),
+    unsubscribe: () => {},
+  };
+  recording.unsubscribe = client.subscribe(
+    { query, variables },
+    {
+      next: (result) => {
+        if (result.data) recording.events.push(result.data as Record<string, unknown>);
+        if (result.errors) recording.errors.push(...(result.errors as ErrorPayload[]));
+      },
+      error: (error) => {
+        if (Array.isArray(error)) recording.errors.push(...(error as ErrorPayload[]));
+        else if (error && typeof error === 'object' && 'code' in error)
+          recording.closeCode = Number((error as { code: number }).code);
+        else recording.errors.push({ message: String(error) });
+        finish();
+      },
+      complete: () => {
+        recording.completed = true;
+        finish();
+      },
+    },
+  );
+  return recording;
+}
+
+export interface SseRecording {
+  events: Array<{ event: string; data: unknown }>;
+  status: number;
+  finished: Promise<void>;
+  abort(): void;
+}
+
+/** Subscribes over SSE (POST, Accept: text/event-stream) and records every event. */
+export async function recordSse(
+  url: string,
+  token: string,
+  query: string,
+  variables: Record<string, unknown>,
+): Promise<SseRecording> {
+  const controller = new AbortController();
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+    signal: controller.signal,
+  });
+  const events: SseRecording['events'] = [];
+  const finished = (async () => {
+    if (!response.body) return;
+    const decoder = new TextDecoder();
+    let buffer = '';
+    try {
+      const reader = response.body.getReader();
+      for (;;) {
+        const { value: chunk, done } = await reader.read();
+        if (done) break;
+        buffer += decoder.decode(chunk, { stream: true });
+        let boundary = buffer.indexOf('\n\n');
+        while (boundary >= 0) {
+          const frame = buffer.slice(0, boundary);
+          buffer = buffer.slice(boundary + 2);
+          boundary = buffer.indexOf('\n\n');
+          let event = '';
+          let data = '';
+          for (const line of frame.split('\n')) {
+            if (line.startsWith('event:')) event = line.slice(6).trim();
+            else if (line.startsWith('data:')) data += line.slice(5).trim();
+          }
+          if (event) events.push({ event, data: data ? JSON.parse(data) : null });
+        }
+      }
+    } catch {
+      // Aborted by the test, or the server closed the stream.
+    }
+  })();
+  return { events, status: response.status, finished, abort: () => controller.abort() };
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export async function eventually(check: () => boolean, what: string, timeoutMs = 4000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
+    await sleep(5);
+  }
+}
