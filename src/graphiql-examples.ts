@@ -54,4 +54,15 @@ mutation SubmitEvaluation($jobId: ID!) {
     warnings { field message }
   }
 }
+
+# Live status: the current state at once, then each change, until the evaluation finishes.
+# Put the evaluationId from SubmitEvaluation here (or any from the evaluations listing).
+subscription WatchEvaluation($id: ID!) {
+  evaluationUpdated(id: $id) {
+    status
+    phase
+    benchmarks { name status score }
+    job { name }
+  }
+}
 `;

@@ -1,5 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { parse, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
+import { GRAPHIQL_EXAMPLES } from '../src/graphiql-examples.js';
+import { getSchema } from '../src/schema/index.js';
 import { printGatewaySchema } from '../src/schema/print.js';
 
 describe('schema/schema.graphql', () => {
@@ -13,5 +16,12 @@ describe('schema/schema.graphql', () => {
     expect(sdl).toMatch(/type TrainingJob implements Node \{[^}]*\bjobId: String!/s);
     expect(sdl).toMatch(/type Evaluation implements Node \{[^}]*\bevaluationId: String!/s);
     expect(sdl).toMatch(/type Checkpoint implements Node \{[^}]*\bcheckpointId: String!/s);
+  });
+
+  it('offers GraphiQL examples that are valid operations: the nested query, a listing, a mutation, a subscription', () => {
+    const document = parse(GRAPHIQL_EXAMPLES);
+    expect(validate(getSchema(), document)).toEqual([]);
+    const kinds = document.definitions.map((definition) => ('operation' in definition ? definition.operation : null));
+    expect(kinds).toEqual(['query', 'query', 'mutation', 'subscription']);
   });
 });
