@@ -2,6 +2,7 @@
  * createGateway: the Yoga instance (schema, context, plugins, error mapping). It opens no port and
  * reads no environment; `server.ts` serves it and tests call `gateway.fetch` directly.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash, randomUUID } from 'node:crypto';
 import type { GraphQLError } from 'graphql';
 import { createYoga, handleStreamOrSingleExecutionResult, type Plugin, type YogaServerInstance } from 'graphql-yoga';
@@ -14,7 +15,10 @@ import { GRAPHIQL_EXAMPLES } from './graphiql-examples.js';
 import { createMemoryIdempotencyStore, type IdempotencyStore } from './idempotency.js';
 import type { LiveHub } from './live/hub.js';
 import type { Logger } from './log.js';
+import type { GatewayMetrics } from './metrics.js';
 import { getSchema } from './schema/index.js';
+import { securityPlugins, useRequestErrors } from './security.js';
+import type { GatewayTracing } from './tracing.js';
 
 export interface GatewayDeps {
   client: CoordinatorClient;
@@ -27,6 +31,16 @@ export interface GatewayDeps {
   idempotency?: IdempotencyStore;
   /** Subscriptions' pollers; without one, subscribing fails with UPSTREAM_UNAVAILABLE. */
   live?: LiveHub;
+  /**
+   * Operation hash → query text (read by `main.ts` from `PERSISTED_OPERATIONS`). Accepted by
+   * Apollo-style `extensions.persistedQuery.sha256Hash` or `documentId`; with
+   * `config.allowArbitraryOperations` false, nothing else runs.
+   */
+  persistedOperations?: Readonly<Record<string, string>>;
+  /** Prometheus metrics, served at `GET /metrics` (its `onCall` belongs on the client). */
+  metrics?: GatewayMetrics;
+  /** OpenTelemetry spans (its `onCall` belongs on the client). */
+  tracing?: GatewayTracing;
 }
 
 /** What the transports hand to the context factory: an HTTP request, or a graphql-ws connection. */
@@ -118,10 +132,34 @@ function useRequestIdHeader(): Plugin {
   };
 }
 
+/**
+ * At debug level Yoga itself logs while it handles a request; an AsyncLocalStorage around each
+ * request gives those lines the request id too. Only then: it is not free on the hot path, and at
+ * info level every line logged during an operation already comes from the context's child logger.
+ */
+function yogaLogging(log: Logger, scope: AsyncLocalStorage<string> | null) {
+  const fields = (args: unknown[]) => {
+    const requestId = scope?.getStore();
+    return requestId ? { requestId, args: args.slice(1) } : { args: args.slice(1) };
+  };
+  return {
+    debug: (...args: unknown[]) => log.debug(String(args[0]), fields(args)),
+    info: (...args: unknown[]) => log.info(String(args[0]), fields(args)),
+    warn: (...args: unknown[]) => log.warn(String(args[0]), fields(args)),
+    error: (...args: unknown[]) => log.error(String(args[0]), fields(args)),
+  };
+}
+
+function useRequestScope(scope: AsyncLocalStorage<string>): Plugin {
+  return { instrumentation: { request: ({ request }, wrapped) => scope.run(requestIdOf(request), wrapped) } };
+}
+
 export function createGateway(config: Config, deps: GatewayDeps): Gateway {
   const idempotency = deps.idempotency ?? createMemoryIdempotencyStore();
   const defaultCredential = deps.defaultCredential ?? null;
   const live = deps.live ?? noLive;
+  const logScope = config.logLevel === 'debug' ? new AsyncLocalStorage<string>() : null;
+  deps.metrics?.attach({ breakerStates: () => deps.client.breakerStates?.() ?? [], liveStats: () => live.stats() });
 
   const context = (transport: TransportContext): Context => {
     const requestId = transport.requestId ?? requestIdOf(transport.request);
@@ -153,17 +191,26 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     graphqlEndpoint: '/graphql',
     landingPage: false,
     batching: false,
-    logging: {
-      debug: (...args) => deps.log.debug(String(args[0]), { args: args.slice(1) }),
-      info: (...args) => deps.log.info(String(args[0]), { args: args.slice(1) }),
-      warn: (...args) => deps.log.warn(String(args[0]), { args: args.slice(1) }),
-      error: (...args) => deps.log.error(String(args[0]), { args: args.slice(1) }),
-    },
+    // No file uploads in this schema: multipart bodies are refused (415) instead of half-parsed.
+    multipart: false,
+    maxRequestBodySize: config.maxBodyBytes,
+    // The persisted-operations plugin also takes the id as a `documentId` request parameter.
+    extraParamNames: deps.persistedOperations ? ['documentId'] : undefined,
+    logging: yogaLogging(deps.log, logScope),
     maskedErrors: { isDev: config.dev },
     graphiql: {
       title: 'ScaiMind GraphQL gateway',
       defaultQuery: GRAPHIQL_EXAMPLES,
     },
-    plugins: [useErrorMapping(), useRequestIdHeader()],
+    plugins: [
+      ...(logScope ? [useRequestScope(logScope)] : []),
+      ...(deps.metrics ? [deps.metrics.plugin()] : []),
+      ...(deps.tracing ? [deps.tracing.plugin()] : []),
+      useRequestErrors(),
+      // Before the security plugins: an operation they stop still gets its request id.
+      useErrorMapping(),
+      ...securityPlugins(config, { persistedOperations: deps.persistedOperations }),
+      useRequestIdHeader(),
+    ],
   });
 }

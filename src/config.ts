@@ -36,8 +36,35 @@ export interface Config {
   pollGiveUpMs: number;
   /** graphql-ws keep-alive ping interval. */
   wsKeepAliveMs: number;
+  /** On SIGTERM, how long /ready answers 503 before sockets close, so load balancers stop routing here. */
+  shutdownDrainMs: number;
   /** Set: events over Redis pub/sub, one poller per resource across instances, shared idempotency. */
   redisUrl: string | null;
+  /** Deepest selection nesting an operation may have (introspection's `__schema` field excepted). */
+  maxDepth: number;
+  maxAliases: number;
+  maxDirectives: number;
+  /** Lexical tokens in one document; checked while parsing, so a huge document stops early. */
+  maxTokens: number;
+  /** Estimated cost: connection sizes (`first`) multiplied through nesting; see README "Limits". */
+  maxCost: number;
+  /** Request body size; larger ones get 413 before they are read in full. */
+  maxBodyBytes: number;
+  /** Consecutive upstream failures of one route that open its circuit breaker; 0 turns it off. */
+  breakerThreshold: number;
+  /** How long an open breaker fails fast before one probe call may try again. */
+  breakerResetMs: number;
+  /** `/ready` probes the coordinator at most this often and answers from the cached result. */
+  readyIntervalMs: number;
+  /** JSON file mapping operation hash → query; `main.ts` reads it. Null: no persisted operations. */
+  persistedOperationsFile: string | null;
+  /** False: only persisted operations run (needs `persistedOperationsFile`). */
+  allowArbitraryOperations: boolean;
+  /** OTLP/HTTP traces endpoint; null: no tracing, and the OpenTelemetry SDK is never loaded. */
+  otelEndpoint: string | null;
+  otelServiceName: string;
+  /** Serve Prometheus metrics at `GET /metrics`. */
+  metrics: boolean;
   emulator: EmulatorConfig;
 }
 
@@ -143,9 +170,33 @@ export function loadConfig(env: Env): Config {
     pollMaxIntervalMs: int(env, 'POLL_MAX_INTERVAL_MS', 30_000, 50, 3_600_000),
     pollGiveUpMs: int(env, 'POLL_GIVE_UP_MS', 300_000, 1_000, 86_400_000),
     wsKeepAliveMs: int(env, 'WS_KEEPALIVE_MS', 12_000, 1_000, 600_000),
+    shutdownDrainMs: int(env, 'SHUTDOWN_DRAIN_MS', 0, 0, 120_000),
     redisUrl: redisUrl(env, 'REDIS_URL'),
+    maxDepth: int(env, 'MAX_DEPTH', 12, 1, 1_000),
+    maxAliases: int(env, 'MAX_ALIASES', 15, 0, 10_000),
+    maxDirectives: int(env, 'MAX_DIRECTIVES', 50, 0, 10_000),
+    maxTokens: int(env, 'MAX_TOKENS', 1_000, 10, 1_000_000),
+    maxCost: int(env, 'MAX_COST', 1_000, 1, 100_000_000),
+    maxBodyBytes: int(env, 'MAX_BODY_BYTES', 100_000, 1_000, 100_000_000),
+    breakerThreshold: int(env, 'COORDINATOR_BREAKER_THRESHOLD', 5, 0, 10_000),
+    breakerResetMs: int(env, 'COORDINATOR_BREAKER_RESET_MS', 10_000, 100, 3_600_000),
+    readyIntervalMs: int(env, 'READY_PROBE_INTERVAL_MS', 5_000, 100, 600_000),
+    persistedOperationsFile: read(env, 'PERSISTED_OPERATIONS') ?? null,
+    allowArbitraryOperations: allowArbitrary(env),
+    otelEndpoint: url(env, 'OTEL_EXPORTER_OTLP_ENDPOINT'),
+    otelServiceName: read(env, 'OTEL_SERVICE_NAME') ?? 'scaimind-gateway',
+    metrics: bool(env, 'METRICS', true),
     emulator: loadEmulatorConfig(env),
   };
+}
+
+/** Refusing arbitrary operations without a list of persisted ones would refuse everything. */
+function allowArbitrary(env: Env): boolean {
+  const allow = bool(env, 'ALLOW_ARBITRARY_OPERATIONS', true);
+  if (!allow && read(env, 'PERSISTED_OPERATIONS') === undefined) {
+    throw new ConfigError('ALLOW_ARBITRARY_OPERATIONS', 'false needs PERSISTED_OPERATIONS=<file> as well');
+  }
+  return allow;
 }
 
 export function loadEmulatorConfig(env: Env): EmulatorConfig {

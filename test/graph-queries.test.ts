@@ -91,7 +91,8 @@ describe('the graph', () => {
   let jobs: RestJob[];
 
   beforeAll(async () => {
-    stack = await startStack({ emulator: { latencyMs: 15 } });
+    // Latency keeps all 20 evaluation lists visibly in flight at once, even on a loaded machine.
+    stack = await startStack({ emulator: { latencyMs: 60 } });
     jobs = (await rest<{ jobs: RestJob[] }>(stack, '/jobs?page_size=100')).jobs;
   });
   afterAll(() => stack.close());

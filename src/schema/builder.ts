@@ -3,10 +3,34 @@
  * in one file each and `index.ts` assembles them.
  */
 import SchemaBuilder from '@pothos/core';
+import ComplexityPlugin, { type FieldComplexityValue } from '@pothos/plugin-complexity';
 import DataloaderPlugin from '@pothos/plugin-dataloader';
 import RelayPlugin from '@pothos/plugin-relay';
-import { GraphQLError, Kind } from 'graphql';
+import { GraphQLError, type GraphQLField, getNamedType, isLeafType, isObjectType, Kind } from 'graphql';
 import type { Context } from '../context.js';
+import { DEFAULT_FIRST, MAX_FIRST } from './pagination.js';
+
+/**
+ * The estimated cost of one field, for the cost limit (`MAX_COST`, enforced by `src/security.ts`
+ * before execution): scalars are free, every object costs 1, and a connection multiplies the
+ * cost of its selection by `first` (clamped to 0-100: an out-of-range `first` is reported by the
+ * resolver as BAD_USER_INPUT, not as a cost). `nodes(ids)` multiplies by the number of ids.
+ * Roughly: how many objects the operation may load, i.e. what it costs the coordinator.
+ */
+function fieldCost(
+  args: Record<string, unknown>,
+  _context: Context,
+  field: GraphQLField<unknown, Context, Record<string, unknown>>,
+): FieldComplexityValue {
+  const type = getNamedType(field.type);
+  if (isLeafType(type)) return 0;
+  if (isObjectType(type) && field.args.some((arg) => arg.name === 'first') && 'edges' in type.getFields()) {
+    const first = typeof args.first === 'number' ? args.first : DEFAULT_FIRST;
+    return { field: 1, multiplier: Math.min(MAX_FIRST, Math.max(0, first)) };
+  }
+  if (Array.isArray(args.ids)) return { field: 1, multiplier: args.ids.length };
+  return { field: 1, multiplier: 1 };
+}
 
 export interface SchemaTypes {
   Context: Context;
@@ -21,7 +45,10 @@ export interface SchemaTypes {
 }
 
 export const builder = new SchemaBuilder<SchemaTypes>({
-  plugins: [RelayPlugin, DataloaderPlugin],
+  plugins: [RelayPlugin, DataloaderPlugin, ComplexityPlugin],
+  // Costs are only annotated here; the check runs once per document and variables, before
+  // execution (src/security.ts), not in every root resolver.
+  complexity: { disabled: true, fieldComplexity: fieldCost },
   // Fields are non-null unless they say otherwise: a null then means something.
   defaultFieldNullability: false,
   relay: {

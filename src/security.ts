@@ -1,0 +1,298 @@
+/**
+ * What a request may ask of the gateway, enforced before anything reaches the coordinator: CSRF
+ * prevention, document limits (tokens, depth, aliases, directives), an estimated cost, field
+ * suggestions, introspection, persisted operations. Built from well-kept plugins (graphql-armor,
+ * Yoga's own, Pothos' complexity) configured in one place; the body size limit is Yoga's
+ * `maxRequestBodySize` (set in `app.ts`).
+ *
+ * Every rejection carries `extensions.code`: GRAPHQL_PARSE_FAILED (token limit, via Yoga),
+ * GRAPHQL_VALIDATION_FAILED with `extensions.limit` naming the limit (depth, aliases, directives,
+ * cost), BAD_REQUEST (CSRF), or the persisted-operations plugin's PERSISTED_QUERY_* codes.
+ *
+ * Cheap per request: the validation rules run inside Yoga's per-document validation cache, the
+ * token count inside its per-document parse cache, and the cost is cached per document, operation
+ * and variables.
+ */
+import { blockFieldSuggestionsPlugin } from '@escape.tech/graphql-armor-block-field-suggestions';
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
+import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
+import type { GraphQLArmorCallbackConfiguration } from '@escape.tech/graphql-armor-types';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
+import { createComplexityRule } from '@pothos/plugin-complexity';
+import {
+  type DocumentNode,
+  GraphQLError,
+  type GraphQLSchema,
+  Kind,
+  NoSchemaIntrospectionCustomRule,
+  type ValidationRule,
+  validate,
+} from 'graphql';
+import { handleStreamOrSingleExecutionResult, type Plugin } from 'graphql-yoga';
+import type { Config } from './config.js';
+
+/** Headers any one of which marks a GET or a "simple" POST as not forgeable cross-site. */
+export const CSRF_HEADERS = ['x-graphql-yoga-csrf', 'graphql-preflight', 'apollo-require-preflight'];
+
+type LimitName = 'depth' | 'aliases' | 'directives' | 'cost';
+
+function limitError(limit: LimitName, message: string, extra: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, {
+    extensions: { code: 'GRAPHQL_VALIDATION_FAILED', limit, ...extra, http: { status: 400, spec: true } },
+  });
+}
+
+/**
+ * graphql-armor rules report through the validation context instead of throwing, so a rejection
+ * is an ordinary validation error (400, GRAPHQL_VALIDATION_FAILED) that Yoga caches per document;
+ * the "Syntax Error:" prefix armor puts on its messages is dropped, as these are not syntax errors.
+ */
+function armorReporting(limit: LimitName): GraphQLArmorCallbackConfiguration {
+  return {
+    propagateOnRejection: false,
+    onReject: [
+      (context, error) => context?.reportError(limitError(limit, error.message.replace(/^Syntax Error: /, ''))),
+    ],
+  };
+}
+
+/** Rejects documents over the depth, alias and directive limits, and introspection when off. */
+function useDocumentLimits(config: Config): Plugin {
+  const rules: ValidationRule[] = [
+    // `__schema` fields are exempt (GraphiQL's introspection query is deep); an operation or alias
+    // merely *named* __schema is not, since armor matches the field name only.
+    maxDepthRule({ n: config.maxDepth, ignoreIntrospection: true, ...armorReporting('depth') }),
+    maxAliasesRule({ n: config.maxAliases, ...armorReporting('aliases') }),
+    maxDirectivesRule({ n: config.maxDirectives, ...armorReporting('directives') }),
+  ];
+  if (!config.introspection) rules.push(NoSchemaIntrospectionCustomRule);
+  return {
+    onValidate({ addValidationRule }) {
+      for (const rule of rules) addValidationRule(rule);
+    },
+  };
+}
+
+/** Yoga's CSRF plugin, with the `extensions.code` it leaves out. */
+function useCsrf(): Plugin {
+  const csrf = useCSRFPrevention({ requestHeaders: CSRF_HEADERS });
+  return {
+    onRequestParse(payload) {
+      try {
+        return csrf.onRequestParse?.(payload);
+      } catch (error) {
+        if (error instanceof GraphQLError) {
+          throw new GraphQLError(
+            `Required CSRF header missing: send one of ${CSRF_HEADERS.join(', ')} (any value) with GET and non-JSON POST requests.`,
+            { extensions: { code: 'BAD_REQUEST', http: { status: 403 } } },
+          );
+        }
+        throw error;
+      }
+    },
+  };
+}
+
+/** Yoga answers a POST no parser accepts with a bare 415; give it a body and a code like the rest. */
+function useUnsupportedMediaType(): Plugin {
+  return {
+    onRequestParse({ request, requestParser }) {
+      if (requestParser !== undefined) return;
+      throw new GraphQLError(
+        `Unsupported content type ${JSON.stringify(request.headers.get('content-type') ?? '')}: send application/json.`,
+        { extensions: { code: 'BAD_REQUEST', http: { status: 415 } } },
+      );
+    },
+  };
+}
+
+const MAX_COST_ENTRIES_PER_DOCUMENT = 64;
+
+/** The estimated cost of one operation (see `fieldCost` in schema/builder.ts); null if it cannot tell. */
+export function operationCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variableValues: Record<string, unknown> | null | undefined,
+): number | null {
+  let cost: number | null = null;
+  const rule = createComplexityRule({
+    context: {},
+    variableValues: variableValues ?? {},
+    operationName: operationName ?? undefined,
+    // Only measure here; the decision is the caller's, and variable errors are execution's to report.
+    validate: () => {},
+    onResult: (result) => {
+      cost = Math.max(cost ?? 0, result.complexity);
+    },
+  });
+  validate(schema, document, [rule]);
+  return cost;
+}
+
+/**
+ * Refuses an operation whose estimated cost exceeds `maxCost` before it executes, with the
+ * computed cost in the error. Costs depend on variables (`first: $n`), so they are cached per
+ * document (by identity: Yoga's parse cache hands out one DocumentNode per query text), operation
+ * name and variables.
+ */
+export function useCostLimit(maxCost: number): Plugin {
+  const cache = new WeakMap<DocumentNode, { usesVariables: boolean; byKey: Map<string, number | null> }>();
+  const costOf = (
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operationName: string | null | undefined,
+    variables: Record<string, unknown> | null | undefined,
+  ) => {
+    let entry = cache.get(document);
+    if (entry === undefined) {
+      const usesVariables = document.definitions.some(
+        (definition) =>
+          definition.kind === Kind.OPERATION_DEFINITION && Boolean(definition.variableDefinitions?.length),
+      );
+      entry = { usesVariables, byKey: new Map() };
+      cache.set(document, entry);
+    }
+    // Variables the document does not declare cannot change its cost: no need to serialise them.
+    const key = `${operationName ?? ''}\u0000${entry.usesVariables && variables ? JSON.stringify(variables) : ''}`;
+    const { byKey } = entry;
+    if (byKey.has(key)) return byKey.get(key) ?? null;
+    const cost = operationCost(schema, document, operationName, entry.usesVariables ? variables : {});
+    if (byKey.size >= MAX_COST_ENTRIES_PER_DOCUMENT) byKey.clear();
+    byKey.set(key, cost);
+    return cost;
+  };
+  const check = (args: {
+    schema: GraphQLSchema;
+    document: DocumentNode;
+    operationName?: string | null;
+    variableValues?: Record<string, unknown> | null;
+  }) => {
+    const cost = costOf(args.schema, args.document, args.operationName, args.variableValues);
+    if (cost === null || cost <= maxCost) return null;
+    return {
+      errors: [
+        limitError(
+          'cost',
+          `Query cost of ${cost} exceeds the limit of ${maxCost}. Connections multiply the cost of their selection by \`first\`: ask for fewer items or nest fewer connections.`,
+          { cost: { actual: cost, max: maxCost } },
+        ),
+      ],
+    };
+  };
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      const rejected = check(args);
+      if (rejected) setResultAndStopExecution(rejected);
+    },
+    onSubscribe({ args, setResultAndStopExecution }) {
+      const rejected = check(args);
+      if (rejected) setResultAndStopExecution(rejected);
+    },
+  };
+}
+
+/**
+ * A result without `data` means execution never started: the variables did not fit the operation
+ * (or no operation could be chosen). That is the client's error, so it becomes BAD_USER_INPUT
+ * with HTTP 400 rather than an unexpected (masked) one. Runs before the error mapping.
+ */
+export function useRequestErrors(): Plugin {
+  const mark = ({ result, setResult }: Parameters<Parameters<typeof handleStreamOrSingleExecutionResult>[1]>[0]) => {
+    if ('data' in result || !result.errors?.length) return;
+    setResult({
+      ...result,
+      errors: result.errors.map((error) =>
+        typeof error.extensions?.code === 'string'
+          ? error
+          : new GraphQLError(error.message, {
+              nodes: error.nodes,
+              source: error.source,
+              positions: error.positions,
+              extensions: { ...error.extensions, code: 'BAD_USER_INPUT', http: { status: 400, spec: true } },
+            }),
+      ),
+    });
+  };
+  return {
+    onExecute: () => ({ onExecuteDone: (payload) => handleStreamOrSingleExecutionResult(payload, mark) }),
+    onSubscribe: () => ({ onSubscribeResult: (payload) => handleStreamOrSingleExecutionResult(payload, mark) }),
+  };
+}
+
+/**
+ * Validates the text of a `PERSISTED_OPERATIONS` file: a JSON object mapping operation id (the
+ * sha256 hex of the query) to query text. Throws an error naming `source` when it is not one.
+ */
+export function parsePersistedOperations(text: string, source: string): Record<string, string> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${source}: not JSON (${(error as Error).message})`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new Error(`${source}: expected a JSON object mapping operation hash to query text`);
+  }
+  const out: Record<string, string> = Object.create(null);
+  for (const [id, query] of Object.entries(parsed)) {
+    if (typeof query !== 'string' || query.trim() === '') {
+      throw new Error(`${source}: the value of "${id.slice(0, 80)}" is not a query string`);
+    }
+    out[id] = query;
+  }
+  return out;
+}
+
+export interface SecurityOptions {
+  /** Operation hash (sha256 of the query, or any id) → query text. */
+  persistedOperations?: Readonly<Record<string, string>>;
+}
+
+/** The gateway's request-hardening plugins, in the order they must run. */
+export function securityPlugins(config: Config, options: SecurityOptions = {}): Plugin[] {
+  const plugins: Plugin[] = [useCsrf(), useUnsupportedMediaType()];
+  const persisted = options.persistedOperations;
+  if (persisted) {
+    plugins.push(
+      usePersistedOperations({
+        getPersistedOperation: (key) => (Object.hasOwn(persisted, key) ? (persisted[key] ?? null) : null),
+        allowArbitraryOperations: config.allowArbitraryOperations,
+        customErrors: {
+          notFound: {
+            message: 'Unknown persisted operation: its hash is not in this gateway’s list.',
+            extensions: { code: 'PERSISTED_QUERY_NOT_IN_LIST', http: { status: 400 } },
+          },
+          keyNotFound: {
+            message:
+              'Send a query, or a persisted operation id (extensions.persistedQuery.sha256Hash with version 1, or documentId).',
+            extensions: { code: 'PERSISTED_QUERY_ID_REQUIRED', http: { status: 400 } },
+          },
+          persistedQueryOnly: {
+            message: 'This gateway only runs persisted operations: send the operation’s hash instead of its text.',
+            extensions: { code: 'PERSISTED_QUERY_ONLY', http: { status: 400 } },
+          },
+        },
+        // Apollo-style `extensions.persistedQuery.sha256Hash`, or a `documentId` parameter.
+        extractPersistedOperationId: (params, request) => {
+          const extensions = params.extensions as { persistedQuery?: { version?: unknown; sha256Hash?: unknown } };
+          const hash = extensions?.persistedQuery?.sha256Hash;
+          if (extensions?.persistedQuery?.version === 1 && typeof hash === 'string') return hash;
+          const documentId = (params as { documentId?: unknown }).documentId;
+          if (typeof documentId === 'string') return documentId;
+          return new URL(request.url).searchParams.get('documentId');
+        },
+      }),
+    );
+  } else if (!config.allowArbitraryOperations) {
+    throw new Error('allowArbitraryOperations=false needs persisted operations');
+  }
+  plugins.push(maxTokensPlugin({ n: config.maxTokens }) as Plugin);
+  plugins.push(useDocumentLimits(config));
+  if (!config.dev) plugins.push(blockFieldSuggestionsPlugin({ mask: '' }) as Plugin);
+  plugins.push(useCostLimit(config.maxCost));
+  return plugins;
+}
