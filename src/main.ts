@@ -2,6 +2,8 @@
  * The process entry point: the only module that reads the environment, opens ports and handles
  * signals. `tsx src/main.ts` runs the gateway; `tsx src/main.ts emulator` runs the emulator alone.
  */
+
+import { readFile } from 'node:fs/promises';
 import { Redis } from 'ioredis';
 import { createGateway } from './app.js';
 import { type Config, ConfigError, type EmulatorConfig, loadConfig, loadEmulatorConfig } from './config.js';
@@ -13,7 +15,11 @@ import { coordinatorPollFetch } from './live/poller.js';
 import { createLiveHub, type LiveMessage } from './live/pollers.js';
 import { createRedisPubSub } from './live/pubsub.js';
 import { createLogger, type Logger } from './log.js';
+import { combineOnCall, createMetrics } from './metrics.js';
+import { breakerOptions, createReadinessProbe } from './readiness.js';
+import { parsePersistedOperations } from './security.js';
 import { startServer } from './server.js';
+import { createTracing } from './tracing.js';
 
 const writeLine = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -54,11 +60,20 @@ async function runGateway(config: Config, log: Logger): Promise<void> {
       note: 'requests without an Authorization header use the emulator development key',
     });
   }
+  const metrics = config.metrics ? createMetrics() : undefined;
+  const tracing = config.otelEndpoint
+    ? await createTracing({ endpoint: config.otelEndpoint, serviceName: config.otelServiceName })
+    : undefined;
+  const persistedOperations = config.persistedOperationsFile
+    ? parsePersistedOperations(await readFile(config.persistedOperationsFile, 'utf8'), config.persistedOperationsFile)
+    : undefined;
   const client = createCoordinatorClient({
     baseUrl,
     timeoutMs: config.coordinatorTimeoutMs,
     retry: { maxAttempts: config.coordinatorRetries },
     connections: config.coordinatorConnections,
+    circuitBreaker: breakerOptions(config),
+    onCall: combineOnCall(metrics?.onCall, tracing?.onCall),
   });
   // With Redis: events over pub/sub, one poller per resource across instances, shared idempotency.
   // A subscribed connection can do nothing else, hence the second one.
@@ -86,11 +101,21 @@ async function runGateway(config: Config, log: Logger): Promise<void> {
     defaultCredential: emulator ? `Bearer ${EMULATOR_KEYS.dev}` : null,
     live,
     idempotency,
+    metrics,
+    tracing,
+    persistedOperations,
+  });
+  const ready = createReadinessProbe({
+    baseUrl,
+    breakerStates: () => client.breakerStates?.() ?? [],
+    intervalMs: config.readyIntervalMs,
   });
   const server = await startServer(gateway, {
     host: config.host,
     port: config.port,
     keepAliveMs: config.wsKeepAliveMs,
+    drainDelayMs: config.shutdownDrainMs,
+    ready,
     // SSE streams are invisible to the server: ending the watches lets their connections finish.
     onDrain: () => live.close(),
   });
@@ -109,6 +134,7 @@ async function runGateway(config: Config, log: Logger): Promise<void> {
     redisSubscriber?.disconnect();
     await redis?.quit();
     await client.close();
+    await tracing?.shutdown();
     await emulator?.close();
   });
 }

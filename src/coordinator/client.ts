@@ -39,9 +39,10 @@ export interface RetryOptions {
 }
 
 /**
- * Opt-in circuit breaker: after `failureThreshold` consecutive upstream failures (network errors,
- * timeouts, 502/503/504) calls fail at once with kind `circuit_open` for `resetTimeoutMs`; then a
- * single probe call decides whether to close it again.
+ * Opt-in circuit breaker, one per route (`METHOD /template`): after `failureThreshold` consecutive
+ * upstream failures of that route (network errors, timeouts, 502/503/504) its calls fail at once
+ * with kind `circuit_open` for `resetTimeoutMs`; then a single probe call decides whether to close
+ * it again. One failing endpoint does not take the healthy ones down with it.
  */
 export interface CircuitBreakerOptions {
   /** Default 5. */
@@ -61,7 +62,10 @@ export interface CoordinatorClientOptions {
   connections?: number;
   /** Injectable transport (tests, proxies). Default: one undici `Pool` for the origin, owned by the client. */
   dispatcher?: Dispatcher;
-  /** Called once per attempt; exceptions it throws are ignored. */
+  /**
+   * Called once per attempt, and once for a call an open circuit refused (status null, errorCode
+   * `CIRCUIT_OPEN`); exceptions it throws are ignored.
+   */
   onCall?: (event: CallEvent) => void;
   /** Off unless given. */
   circuitBreaker?: CircuitBreakerOptions;
@@ -97,6 +101,15 @@ export interface CoordinatorResponse<T = unknown> {
   requestId: string | null;
 }
 
+/** The state of one route's circuit breaker, for `/ready` and `/metrics`. */
+export interface BreakerState {
+  /** `METHOD /template`, e.g. `GET /jobs/{job_id}`. */
+  route: string;
+  state: 'closed' | 'open' | 'half_open';
+  /** Consecutive upstream failures so far. */
+  failures: number;
+}
+
 /** A connection to one coordinator. */
 export interface CoordinatorClient {
   /**
@@ -107,6 +120,11 @@ export interface CoordinatorClient {
   request<T = unknown>(options: RequestOptions): Promise<CoordinatorResponse<T>>;
   /** Closes the owned pool (an injected dispatcher is left to its owner). */
   close(): Promise<void>;
+  /**
+   * One entry per route that has been called, when the circuit breaker is on (empty otherwise).
+   * Optional so that test doubles need not implement it.
+   */
+  breakerStates?(): BreakerState[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -339,8 +357,6 @@ interface Call {
 }
 
 interface Breaker {
-  threshold: number;
-  resetMs: number;
   failures: number;
   openUntil: number;
   probing: boolean;
@@ -365,15 +381,11 @@ export function createCoordinatorClient(options: CoordinatorClientOptions): Coor
   const ownsDispatcher = options.dispatcher === undefined;
   const dispatcher: Dispatcher =
     options.dispatcher ?? new Pool(origin, { connections: options.connections ?? 64, pipelining: 1 });
-  const breaker: Breaker | null = options.circuitBreaker
-    ? {
-        threshold: Math.max(1, options.circuitBreaker.failureThreshold ?? 5),
-        resetMs: options.circuitBreaker.resetTimeoutMs ?? 10_000,
-        failures: 0,
-        openUntil: 0,
-        probing: false,
-      }
-    : null;
+  const breakerOn = options.circuitBreaker !== undefined;
+  const breakerThreshold = Math.max(1, options.circuitBreaker?.failureThreshold ?? 5);
+  const breakerResetMs = options.circuitBreaker?.resetTimeoutMs ?? 10_000;
+  /** Keyed by `Call.label`; route templates are a fixed set, so this stays small. */
+  const breakers = new Map<string, Breaker>();
   const routes = new Map<string, CompiledRoute>();
   let closed: Promise<void> | null = null;
 
@@ -554,9 +566,20 @@ export function createCoordinatorClient(options: CoordinatorClientOptions): Coor
     });
   }
 
+  function breakerOf(call: Call): Breaker | null {
+    if (!breakerOn) return null;
+    let breaker = breakers.get(call.label);
+    if (breaker === undefined) {
+      breaker = { failures: 0, openUntil: 0, probing: false };
+      // Same guard as the compiled routes: a caller passing concrete paths must not grow this forever.
+      if (breakers.size < MAX_COMPILED_ROUTES) breakers.set(call.label, breaker);
+    }
+    return breaker;
+  }
+
   /** Null when a call may go out; otherwise the error to fail with. */
-  function breakerRejects(call: Call): CoordinatorError | null {
-    if (breaker === null || breaker.failures < breaker.threshold) return null;
+  function breakerRejects(call: Call, breaker: Breaker | null): CoordinatorError | null {
+    if (breaker === null || breaker.failures < breakerThreshold) return null;
     const now = Date.now();
     if (now >= breaker.openUntil && !breaker.probing) {
       breaker.probing = true;
@@ -565,14 +588,14 @@ export function createCoordinatorClient(options: CoordinatorClientOptions): Coor
     return new CoordinatorError({
       kind: 'circuit_open',
       code: 'CIRCUIT_OPEN',
-      message: `${call.label} not attempted: the coordinator is failing and the circuit is open`,
+      message: `${call.label} not attempted: the coordinator is failing on this route and its circuit is open`,
       method: call.method,
       route: call.label,
       retryAfterSeconds: Math.max(0, Math.ceil((breaker.openUntil - now) / 1000)),
     });
   }
 
-  function breakerRecord(outcome: Attempt<unknown>): void {
+  function breakerRecord(breaker: Breaker | null, outcome: Attempt<unknown>): void {
     if (breaker === null) return;
     breaker.probing = false;
     if (outcome.ok || !outcome.upstreamFailure) {
@@ -580,7 +603,22 @@ export function createCoordinatorClient(options: CoordinatorClientOptions): Coor
       return;
     }
     breaker.failures++;
-    if (breaker.failures >= breaker.threshold) breaker.openUntil = Date.now() + breaker.resetMs;
+    if (breaker.failures >= breakerThreshold) breaker.openUntil = Date.now() + breakerResetMs;
+  }
+
+  function breakerStates(): BreakerState[] {
+    const now = Date.now();
+    const out: BreakerState[] = [];
+    for (const [route, breaker] of breakers) {
+      const state =
+        breaker.failures < breakerThreshold
+          ? 'closed'
+          : breaker.probing || now >= breaker.openUntil
+            ? 'half_open'
+            : 'open';
+      out.push({ route, state, failures: breaker.failures });
+    }
+    return out;
   }
 
   async function request<T>(o: RequestOptions): Promise<CoordinatorResponse<T>> {
@@ -608,16 +646,21 @@ export function createCoordinatorClient(options: CoordinatorClientOptions): Coor
     // POST has no idempotency upstream: a retried submit could create a second job.
     const attempts = o.method === 'GET' ? maxAttempts : 1;
 
+    const breaker = breakerOf(call);
+
     for (let attempt = 1; ; attempt++) {
       if (o.signal?.aborted) throw aborted(call);
       const remaining = budgetEnd - Date.now();
       if (remaining <= 0) throw timedOut(call, Date.now() - startedAt);
-      const rejected = breakerRejects(call);
-      if (rejected !== null) throw rejected;
+      const rejected = breakerRejects(call, breaker);
+      if (rejected !== null) {
+        report(call, attempt, performance.now(), null, rejected.code);
+        throw rejected;
+      }
 
       const started = performance.now();
       const outcome = await attemptOnce<T>(call, Math.min(timeoutMs, remaining));
-      breakerRecord(outcome);
+      breakerRecord(breaker, outcome);
       if (outcome.ok) {
         report(call, attempt, started, outcome.response.status);
         return outcome.response;
@@ -636,6 +679,7 @@ export function createCoordinatorClient(options: CoordinatorClientOptions): Coor
 
   return {
     request,
+    breakerStates,
     close(): Promise<void> {
       if (closed === null) closed = ownsDispatcher ? dispatcher.close() : Promise.resolve();
       return closed;
