@@ -137,13 +137,28 @@ function useRequestIdHeader(): Plugin {
  * request gives those lines the request id too. Only then: it is not free on the hot path, and at
  * info level every line logged during an operation already comes from the context's child logger.
  */
+const scopes = new Map<string, string>();
+const MAX_REMEMBERED_SCOPES = 1024;
+
+/** The credential's digest; remembered because a client sends the same token request after request. */
+function scopeOf(credential: string): string {
+  let scope = scopes.get(credential);
+  if (scope === undefined) {
+    if (scopes.size >= MAX_REMEMBERED_SCOPES) scopes.clear();
+    scope = createHash('sha256').update(credential).digest('base64url').slice(0, 24);
+    scopes.set(credential, scope);
+  }
+  return scope;
+}
+
 function yogaLogging(log: Logger, scope: AsyncLocalStorage<string> | null) {
   const fields = (args: unknown[]) => {
     const requestId = scope?.getStore();
     return requestId ? { requestId, args: args.slice(1) } : { args: args.slice(1) };
   };
   return {
-    debug: (...args: unknown[]) => log.debug(String(args[0]), fields(args)),
+    // Yoga logs at debug level several times per request: below that level, allocate nothing.
+    debug: scope ? (...args: unknown[]) => log.debug(String(args[0]), fields(args)) : () => {},
     info: (...args: unknown[]) => log.info(String(args[0]), fields(args)),
     warn: (...args: unknown[]) => log.warn(String(args[0]), fields(args)),
     error: (...args: unknown[]) => log.error(String(args[0]), fields(args)),
@@ -174,9 +189,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     return {
       requestId,
       api,
-      credentialScope: credential
-        ? createHash('sha256').update(credential).digest('base64url').slice(0, 24)
-        : 'anonymous',
+      credentialScope: credential ? scopeOf(credential) : 'anonymous',
       credential,
       live,
       idempotency,
@@ -193,7 +206,8 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     batching: false,
     // No file uploads in this schema: multipart bodies are refused (415) instead of half-parsed.
     multipart: false,
-    maxRequestBodySize: config.maxBodyBytes,
+    // Enforced by security.ts, which streams only bodies without a Content-Length.
+    maxRequestBodySize: false,
     // The persisted-operations plugin also takes the id as a `documentId` request parameter.
     extraParamNames: deps.persistedOperations ? ['documentId'] : undefined,
     logging: yogaLogging(deps.log, logScope),

@@ -28,7 +28,8 @@ describe('bad input: clear errors, stable codes, no upstream call', () => {
   let stack: Stack;
 
   const post = async (body: string, headers: Record<string, string> = JSON_HEADERS) => {
-    const response = await stack.gateway.fetch(URL_, { method: 'POST', headers, body });
+    // A fresh headers object each time: the fetch implementation may add content-length to it.
+    const response = await stack.gateway.fetch(URL_, { method: 'POST', headers: { ...headers }, body });
     return { status: response.status, body: (await response.json()) as Body };
   };
   const query = (q: string, variables?: Record<string, unknown>) => post(JSON.stringify({ query: q, variables }));
