@@ -27,9 +27,13 @@ interface Entry {
   expiresAt: number;
 }
 
+/** Keys kept at most by one in-process store: a flood of fresh keys must not grow memory forever. */
+export const MAX_MEMORY_IDEMPOTENCY_KEYS = 100_000;
+
 export function createMemoryIdempotencyStore(
   ttlMs = IDEMPOTENCY_TTL_MS,
   now: () => number = Date.now,
+  maxKeys = MAX_MEMORY_IDEMPOTENCY_KEYS,
 ): IdempotencyStore {
   const entries = new Map<string, Entry>();
 
@@ -51,6 +55,8 @@ export function createMemoryIdempotencyStore(
         return { kind: 'replayed', value: await known.value };
       }
       const value = submit();
+      // The oldest key goes first: it is the one a client is least likely to retry.
+      if (entries.size >= maxKeys) entries.delete(entries.keys().next().value as string);
       entries.set(key, { fingerprint, value, expiresAt: at + ttlMs });
       try {
         return { kind: 'fresh', value: await value };

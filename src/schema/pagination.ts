@@ -109,6 +109,18 @@ async function fetchPage<T>(listing: Listing<T>, size: number, token: string | n
   }
 }
 
+/** Most queries never select `cursor`: encode it only when asked (once). */
+function lazyEdge<T>(node: T, position: Position): { node: T; cursor: string } {
+  let cursor: string | undefined;
+  return {
+    node,
+    get cursor() {
+      cursor ??= encodeCursor(position);
+      return cursor;
+    },
+  };
+}
+
 /** Resolves a forward connection over `listing`, calling the coordinator as few times as possible. */
 export async function resolvePageTokenConnection<T>(args: ConnectionArgs, listing: Listing<T>): Promise<Connection<T>> {
   const first = validateArgs(args);
@@ -141,7 +153,7 @@ export async function resolvePageTokenConnection<T>(args: ConnectionArgs, listin
       const position = atPageEnd
         ? { token: nextPageToken, offset: -1, size, digest }
         : { token, offset: index, size, digest };
-      edges.push({ node: items[index] as T, cursor: encodeCursor(position) });
+      edges.push(lazyEdge(items[index] as T, position));
     }
     if (edges.length === first) {
       hasNextPage = index < items.length || nextPageToken !== null;
