@@ -332,3 +332,18 @@ describe('live hub (two instances over a shared channel and lease)', () => {
     await events.return?.();
   });
 });
+
+describe('live hub when the lease store fails (Redis unreachable)', () => {
+  it('keeps serving its own subscribers by polling without a lease', async () => {
+    const upstream = createFakeUpstream();
+    upstream.evaluations.set('e1', fakeEvaluation('e1', 'EVALUATING'));
+    const down = () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:6379'));
+    const hub = hubFor(upstream, { lease: { acquire: down, renew: down, release: down } });
+    const events = iterate(hub, 'e1');
+
+    expect((await nextValue(events)).status).toBe('EVALUATING');
+    upstream.evaluations.set('e1', fakeEvaluation('e1', 'COMPLETED', 0.5));
+    expect((await nextValue(events)).status).toBe('COMPLETED');
+    expect((await events.next()).done).toBe(true);
+  });
+});

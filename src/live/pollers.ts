@@ -173,7 +173,10 @@ export function createLiveHub(options: LiveHubOptions): PollingLiveHub {
     try {
       kept = await lease.renew(topic.key, instanceId, leaseTtlMs);
     } catch (error) {
-      log?.warn('live: lease renewal failed', { error });
+      // Redis is unreachable: keep polling. Two instances polling for a while costs a few calls;
+      // nobody polling would freeze every subscriber with no end.
+      kept = true;
+      log?.warn('live: lease renewal failed; polling on without a lease', { error });
     }
     if (topic.closed) return;
     if (!kept) {
@@ -188,7 +191,9 @@ export function createLiveHub(options: LiveHubOptions): PollingLiveHub {
     try {
       won = await lease.acquire(topic.key, instanceId, leaseTtlMs);
     } catch (error) {
-      log?.warn('live: lease acquisition failed', { error });
+      // Same trade as on renewal: without Redis, serve this instance's subscribers by polling here.
+      won = true;
+      log?.warn('live: lease acquisition failed; polling without a lease', { error });
     }
     if (topic.closed) {
       if (won) await lease.release(topic.key, instanceId).catch(() => {});
