@@ -80,6 +80,8 @@ describe('live status over graphql-ws', () => {
     const unknown = record(client(), EVALUATION_UPDATED, { id: 'eval_doesnotexist' });
     await unknown.finished;
     expect(unknown.errors[0]?.extensions?.code).toBe('NOT_FOUND');
+    // Errors raised while streaming carry the operation's request id, like every other error.
+    expect(unknown.errors[0]?.extensions?.requestId).toEqual(expect.any(String));
 
     const id = await seededEvaluation(emulator, 'QUEUED');
     const foreign = record(client(EMULATOR_KEYS.otherTenant), EVALUATION_UPDATED, { id });

@@ -18,6 +18,8 @@ export interface Watcher {
   credentialScope: string;
   /** Ends the watch when it fires (client gone, operation cancelled). */
   signal?: AbortSignal;
+  /** The subscribing operation's request id, stamped on the errors it receives. */
+  requestId?: string;
 }
 
 export interface LiveHub {

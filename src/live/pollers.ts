@@ -52,6 +52,7 @@ export interface PollingLiveHub extends LiveHub {
 interface Subscriber {
   stream: PushStream<WatchedResource[WatchedKind]>;
   lastFingerprint: string | null;
+  requestId: string | undefined;
 }
 
 interface Topic {
@@ -103,7 +104,14 @@ export function createLiveHub(options: LiveHubOptions): PollingLiveHub {
   }
 
   function applyError(topic: Topic, error: GraphQLError): void {
-    for (const subscriber of [...topic.subscribers]) subscriber.stream.fail(error);
+    for (const subscriber of [...topic.subscribers]) {
+      // Errors raised while a subscription streams never pass the gateway's error mapping, so each
+      // subscriber's copy carries its own request id here.
+      const extensions = subscriber.requestId
+        ? { ...error.extensions, requestId: subscriber.requestId }
+        : error.extensions;
+      subscriber.stream.fail(new GraphQLError(error.message, { extensions }));
+    }
   }
 
   function onMessage(topic: Topic, message: LiveMessage, retained = false): void {
@@ -281,6 +289,7 @@ export function createLiveHub(options: LiveHubOptions): PollingLiveHub {
     const onAbort = () => subscriber.stream.return?.();
     const subscriber: Subscriber = {
       lastFingerprint: null,
+      requestId: watcher.requestId,
       stream: createPushStream(() => {
         signal?.removeEventListener('abort', onAbort);
         leave(owner, subscriber);

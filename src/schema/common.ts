@@ -185,5 +185,10 @@ export function watcherOf(context: import('../context.js').Context, signal?: Abo
   if (!context.credential) {
     throw gatewayError('UNAUTHENTICATED', 'Authentication required: send the token in connectionParams.authorization.');
   }
-  return { credential: context.credential, credentialScope: context.credentialScope, signal };
+  return {
+    credential: context.credential,
+    credentialScope: context.credentialScope,
+    signal,
+    requestId: context.requestId,
+  };
 }
