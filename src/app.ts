@@ -53,6 +53,11 @@ export interface TransportContext {
 export type Gateway = YogaServerInstance<TransportContext, Context>;
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/** The id a client sent, if it is sane enough to put into logs and headers; else a new one. */
+export function acceptRequestId(sent: string | null | undefined): string {
+  return sent && REQUEST_ID.test(sent) ? sent : randomUUID();
+}
 const requestIds = new WeakMap<Request, string>();
 
 /** The caller's request id (accepted from `x-request-id` when sane) or a new one; stable per request. */
@@ -60,8 +65,7 @@ export function requestIdOf(request: Request | undefined): string {
   if (!request) return randomUUID();
   let id = requestIds.get(request);
   if (!id) {
-    const sent = request.headers.get('x-request-id');
-    id = sent && REQUEST_ID.test(sent) ? sent : randomUUID();
+    id = acceptRequestId(request.headers.get('x-request-id'));
     requestIds.set(request, id);
   }
   return id;

@@ -4,13 +4,12 @@
  * only `main.ts` wires signals to `stop()`.
  */
 
-import { randomUUID } from 'node:crypto';
-import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type ExecutionArgs, GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import type { Gateway, TransportContext } from './app.js';
+import { acceptRequestId, type Gateway, type TransportContext } from './app.js';
 
 export interface ServerOptions {
   host: string;
@@ -89,7 +88,7 @@ export async function startServer(gateway: Gateway, options: ServerOptions): Pro
           return [new GraphQLError('The gateway is shutting down.', { extensions: { code: 'UNAVAILABLE' } })];
         const transport: TransportContext = {
           connectionParams: ctx.connectionParams,
-          requestId: headerOf(ctx.extra.request, 'x-request-id') ?? randomUUID(),
+          requestId: acceptRequestId(ctx.extra.request.headers['x-request-id']?.toString()),
         };
         const { schema, execute, subscribe, contextFactory, parse, validate } = gateway.getEnveloped(transport);
         let document: ReturnType<typeof parse>;
@@ -143,9 +142,4 @@ export async function startServer(gateway: Gateway, options: ServerOptions): Pro
       clearTimeout(grace);
     },
   };
-}
-
-function headerOf(request: IncomingMessage, name: string): string | undefined {
-  const value = request.headers[name];
-  return typeof value === 'string' && /^[\w.:-]{1,128}$/.test(value) ? value : undefined;
 }
