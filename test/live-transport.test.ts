@@ -76,6 +76,14 @@ describe('live status over graphql-ws', () => {
     expect(instance.hub.stats()).toEqual({ pollers: 0, subscribers: 0 });
   });
 
+  it('takes the id inline in the document as well as in a variable', async () => {
+    const id = await seededEvaluation(emulator, 'QUEUED');
+    const inline = record(client(), `subscription { evaluationUpdated(id: "${id}") { evaluationId status } }`, {});
+    await eventually(() => inline.events.length === 1 || inline.errors.length > 0, 'the first event');
+    expect(inline.errors).toEqual([]);
+    expect(inline.events[0]).toEqual({ evaluationUpdated: { evaluationId: id, status: 'QUEUED' } });
+  });
+
   it('fails at subscribe time with NOT_FOUND for an unknown id and for another tenant’s evaluation', async () => {
     const unknown = record(client(), EVALUATION_UPDATED, { id: 'eval_doesnotexist' });
     await unknown.finished;
