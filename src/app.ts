@@ -4,7 +4,8 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash, randomUUID } from 'node:crypto';
-import type { GraphQLError } from 'graphql';
+import { useGraphQlJit } from '@envelop/graphql-jit';
+import { type ExecutionArgs, type GraphQLError, getOperationAST } from 'graphql';
 import { createYoga, handleStreamOrSingleExecutionResult, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Config } from './config.js';
 import type { Context } from './context.js';
@@ -141,6 +142,11 @@ function useRequestIdHeader(): Plugin {
  * request gives those lines the request id too. Only then: it is not free on the hot path, and at
  * info level every line logged during an operation already comes from the context's child logger.
  */
+function isSubscription(args: ExecutionArgs): boolean {
+  const operation = getOperationAST(args.document, args.operationName);
+  return operation?.operation === 'subscription';
+}
+
 const scopes = new Map<string, string>();
 const MAX_REMEMBERED_SCOPES = 1024;
 
@@ -221,6 +227,9 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
       defaultQuery: GRAPHIQL_EXAMPLES,
     },
     plugins: [
+      // Compiled execution for queries and mutations. Not for subscriptions: graphql-jit drops
+      // arguments written inline in a subscription document (graphql-jit#183).
+      useGraphQlJit({}, { enableIf: (args) => !isSubscription(args) }),
       ...(logScope ? [useRequestScope(logScope)] : []),
       ...(deps.metrics ? [deps.metrics.plugin()] : []),
       ...(deps.tracing ? [deps.tracing.plugin()] : []),
