@@ -904,7 +904,14 @@ async function delegate(scenario: string): Promise<unknown> {
   if (buffer.trim()) last = buffer;
   const command = `npx tsx bench/fanout.ts ${passThrough.join(' ')}`.trim();
   try {
-    return { command, exit_code: code, ...(JSON.parse(last) as Record<string, unknown>) };
+    const parsed = JSON.parse(last) as Record<string, unknown>;
+    const own = parsed[scenario.replace('-', '_')];
+    return {
+      ...(typeof own === 'object' && own !== null ? own : parsed),
+      command,
+      exit_code: code,
+      pinning: parsed.pinning,
+    };
   } catch {
     return { command, exit_code: code, output_last_line: last };
   }
@@ -960,7 +967,8 @@ async function main(): Promise<void> {
       log(`scenario ${scenario}`);
       try {
         if ((DELEGATED as readonly string[]).includes(scenario)) {
-          report[scenario] = await delegate(scenario);
+          // fanout.ts reports under "fanout" / "fanout_redis": keep that shape at the top level.
+          report[scenario.replace('-', '_')] = await delegate(scenario);
           continue;
         }
         const ctx: Ctx = { opts, layout, loadgen: loadgen as LoadGen };
