@@ -36,6 +36,7 @@ import { performance } from 'node:perf_hooks';
 import v8 from 'node:v8';
 import type { Emu } from './lib/emulator.js';
 import type { Proc } from './lib/procs.js';
+import { machine } from './lib/util.js';
 
 /** Wall-clock ms with sub-ms precision, comparable across processes of this machine. */
 const now = () => performance.timeOrigin + performance.now();
@@ -133,21 +134,6 @@ function percentile(values: number[], p: number): number | null {
   return round(sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] as number);
 }
 const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
-
-function machine(): string {
-  const cpus = os.cpus();
-  let kernel = os.release();
-  try {
-    kernel = readFileSync('/proc/sys/kernel/osrelease', 'utf8').trim();
-  } catch {
-    // Keep os.release().
-  }
-  const load = os
-    .loadavg()
-    .map((l) => l.toFixed(2))
-    .join(' ');
-  return `${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Linux ${kernel}, Node ${process.version}, load average ${load} at start`;
-}
 
 interface Gateway {
   index: number;

@@ -29,7 +29,7 @@ import {
   tasksetAvailable,
   track,
 } from './lib/procs.js';
-import { median, round, sleep } from './lib/util.js';
+import { machine, median, round, sleep } from './lib/util.js';
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -920,20 +920,6 @@ async function delegate(scenario: string): Promise<unknown> {
 // ---------------------------------------------------------------------------------------------
 // Main
 // ---------------------------------------------------------------------------------------------
-
-function machine(): string {
-  const cpus = os.cpus();
-  let kernel = os.release();
-  try {
-    kernel = readFileSync('/proc/sys/kernel/osrelease', 'utf8').trim();
-  } catch {
-    // Keep os.release().
-  }
-  return `${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Linux ${kernel}, Node ${process.version}, load average ${os
-    .loadavg()
-    .map((l) => l.toFixed(2))
-    .join(' ')} at start`;
-}
 
 async function main(): Promise<void> {
   process.stdout.write(`command: ${command}\n`);

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
 /** Small numeric helpers for reports. */
 
 export function median(values: readonly number[]): number {
@@ -15,3 +17,19 @@ export function round(value: number, digits = 0): number | null {
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** The machine line every benchmark report starts with. */
+export function machine(): string {
+  const cpus = os.cpus();
+  let kernel = os.release();
+  try {
+    kernel = readFileSync('/proc/sys/kernel/osrelease', 'utf8').trim();
+  } catch {
+    // Keep os.release().
+  }
+  const load = os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+  return `${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Linux ${kernel}, Node ${process.version}, load average ${load} at start`;
+}
