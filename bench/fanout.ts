@@ -30,7 +30,6 @@
  * with the harness (watchdog) and the harness gives up after 175 s.
  */
 import diagnosticsChannel from 'node:diagnostics_channel';
-import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import v8 from 'node:v8';
