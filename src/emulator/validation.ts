@@ -1,6 +1,6 @@
 import { FRAMEWORKS, TRAINING_TYPES } from '../coordinator/domain.js';
 import { type FieldDetail, validationError } from './errors.js';
-import type { BenchmarkRecord } from './records.js';
+import type { BenchmarkRecord, JobRecord } from './records.js';
 
 /**
  * Schema-level checks of request bodies: wrong types become one 422 VALIDATION_ERROR listing every
@@ -63,21 +63,22 @@ function optionalInteger(body: Json, key: string, field: string, min: number, ma
   return value;
 }
 
-export interface JobSubmission {
-  name: string;
-  labels: Record<string, string>;
-  trainingType: string;
-  framework: string;
-  baseModel: string;
-  priority: number;
-  numEpochs: number | undefined;
-  hyperparameters: Record<string, string>;
-  environment: Record<string, string>;
-  dataSources: string[];
-  gpuCount: number;
-  gpuType: string;
-  maxRetries: number;
-}
+/** What a POST /jobs body contributes to a job record (the rest is the emulator's own). */
+export type JobSubmission = Pick<
+  JobRecord,
+  | 'name'
+  | 'labels'
+  | 'trainingType'
+  | 'framework'
+  | 'baseModel'
+  | 'priority'
+  | 'hyperparameters'
+  | 'environment'
+  | 'dataSources'
+  | 'gpuCount'
+  | 'gpuType'
+  | 'maxRetries'
+> & { numEpochs: number | undefined };
 
 /** POST /jobs: name required, training_type known, maps of strings; anything else is defaulted. */
 export function parseJobSubmission(body: Json): JobSubmission {
