@@ -105,11 +105,7 @@ async function runGateway(config: Config, log: Logger): Promise<void> {
     tracing,
     persistedOperations,
   });
-  const ready = createReadinessProbe({
-    baseUrl,
-    breakerStates: () => client.breakerStates?.() ?? [],
-    intervalMs: config.readyIntervalMs,
-  });
+  const ready = createReadinessProbe({ client, intervalMs: config.readyIntervalMs });
   const server = await startServer(gateway, {
     host: config.host,
     port: config.port,

@@ -5,17 +5,18 @@
  * often `/ready` is asked; concurrent askers share one probe.
  */
 import type { Config } from './config.js';
-import type { BreakerState, CircuitBreakerOptions } from './coordinator/client.js';
+import type { BreakerState, CircuitBreakerOptions, CoordinatorClient } from './coordinator/client.js';
+import { CoordinatorError } from './coordinator/errors.js';
 
 export interface ReadinessOptions {
   /**
-   * Whether the coordinator answers. Default: `coordinatorPing(baseUrl)`. Must not throw; a
-   * rejection counts as not reachable.
+   * Whether the coordinator answers. Default: `coordinatorPing(client)`. A rejection counts as
+   * not reachable.
    */
   probe?: () => Promise<boolean>;
-  /** The coordinator base URL, for the default probe. */
-  baseUrl?: string;
-  /** The client's per-route breakers (`client.breakerStates`). */
+  /** The coordinator client: the default probe goes through it, and its breakers count. */
+  client?: CoordinatorClient;
+  /** Per-route breakers. Default: the client's. */
   breakerStates?: () => readonly BreakerState[];
   /** Probe at most this often. Default 5000 ms. */
   intervalMs?: number;
@@ -26,19 +27,16 @@ export interface ReadinessOptions {
 }
 
 /**
- * GETs the coordinator base URL without credentials: any HTTP reply below 500 (typically 401 or
- * 404) proves it is up; a 5xx, a network error or no reply in `timeoutMs` does not.
+ * GETs `/queue` without credentials through the coordinator client (the one HTTP layer, so the
+ * probe shows in metrics and feeds the route's breaker): any reply below 500 (typically 401)
+ * proves the coordinator is up; a 5xx, a network error or no reply in `timeoutMs` does not.
  */
-export async function coordinatorPing(baseUrl: string, timeoutMs = 2_000): Promise<boolean> {
+export async function coordinatorPing(client: CoordinatorClient, timeoutMs = 2_000): Promise<boolean> {
   try {
-    const response = await fetch(`${baseUrl.replace(/\/+$/, '')}/queue`, {
-      method: 'GET',
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    await response.body?.cancel();
-    return response.status < 500;
-  } catch {
-    return false;
+    await client.request({ method: 'GET', route: '/queue', credential: null, deadline: Date.now() + timeoutMs });
+    return true;
+  } catch (error) {
+    return error instanceof CoordinatorError && error.kind === 'http' && error.status !== null && error.status < 500;
   }
 }
 
@@ -50,8 +48,8 @@ export function createReadinessProbe(options: ReadinessOptions): () => Promise<b
   const probe =
     options.probe ??
     (() => {
-      if (!options.baseUrl) throw new Error('createReadinessProbe needs a probe or a baseUrl');
-      return coordinatorPing(options.baseUrl, timeoutMs);
+      if (!options.client) throw new Error('createReadinessProbe needs a probe or a client');
+      return coordinatorPing(options.client, timeoutMs);
     });
   let last: { at: number; reachable: boolean } | null = null;
   let inFlight: Promise<boolean> | null = null;
@@ -69,7 +67,8 @@ export function createReadinessProbe(options: ReadinessOptions): () => Promise<b
   };
 
   return async () => {
-    const breakerOpen = options.breakerStates?.().some((breaker) => breaker.state === 'open') ?? false;
+    const states = options.breakerStates?.() ?? options.client?.breakerStates?.() ?? [];
+    const breakerOpen = states.some((breaker) => breaker.state === 'open');
     if (breakerOpen) return false;
     return reachable();
   };

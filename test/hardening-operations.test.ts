@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig, loadConfig } from '../src/config.js';
+import { createCoordinatorClient } from '../src/coordinator/client.js';
 import { createMetrics, type GatewayMetrics } from '../src/metrics.js';
 import { breakerOptions, coordinatorPing, createReadinessProbe } from '../src/readiness.js';
 import { parsePersistedOperations } from '../src/security.js';
@@ -153,9 +154,15 @@ describe('readiness probe', () => {
   });
 
   it('pings the real coordinator: reachable emulator → ready, closed port → not ready', async () => {
-    expect(await coordinatorPing(stack.emulator.url)).toBe(true);
-    expect(await createReadinessProbe({ baseUrl: stack.emulator.url })()).toBe(true);
-    expect(await coordinatorPing('http://127.0.0.1:9/v1/modules/scaimind', 500)).toBe(false);
+    const up = createCoordinatorClient({ baseUrl: stack.emulator.url });
+    const down = createCoordinatorClient({ baseUrl: 'http://127.0.0.1:9/v1/modules/scaimind' });
+    try {
+      expect(await coordinatorPing(up)).toBe(true);
+      expect(await createReadinessProbe({ client: up })()).toBe(true);
+      expect(await coordinatorPing(down, 500)).toBe(false);
+    } finally {
+      await Promise.all([up.close(), down.close()]);
+    }
   });
 
   it('validates the new configuration variables, naming the variable', () => {
