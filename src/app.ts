@@ -82,16 +82,7 @@ function credentialOf(transport: TransportContext): string | null {
 
 /** Every call fails UNAUTHENTICATED, so introspection still works without a token but no data flows. */
 const unauthenticatedApi: CoordinatorApi = new Proxy({} as CoordinatorApi, {
-  get: (_target, property) =>
-    property === 'rateLimit'
-      ? null
-      : () =>
-          Promise.reject(
-            gatewayError(
-              'UNAUTHENTICATED',
-              'Authentication required: send "Authorization: Bearer <ScaiGrid API key or token>".',
-            ),
-          ),
+  get: (_target, property) => (property === 'rateLimit' ? null : () => Promise.reject(gatewayError('UNAUTHENTICATED'))),
 });
 
 const noLive: LiveHub = {

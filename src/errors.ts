@@ -30,8 +30,20 @@ export interface ErrorExtras {
   fields?: ReadonlyArray<{ field: string; message: string }>;
 }
 
+const MESSAGES: Record<ErrorCode, string> = {
+  UNAUTHENTICATED: 'Authentication required: send "Authorization: Bearer <ScaiGrid API key or token>".',
+  FORBIDDEN: 'Your token lacks the permission this operation needs.',
+  NOT_FOUND: 'Not found.',
+  BAD_USER_INPUT: 'The coordinator rejected the input.',
+  CONFLICT: "The resource's current state does not allow this action.",
+  RATE_LIMITED: 'The coordinator rate limit was reached; retry after the indicated time.',
+  UPSTREAM_UNAVAILABLE: 'The training coordinator is unavailable; retry shortly.',
+  UPSTREAM_TIMEOUT: 'The training coordinator did not answer in time.',
+  INTERNAL_SERVER_ERROR: 'Unexpected error.',
+};
+
 /** A client-visible error with a stable code. Throw it from anywhere; it passes masking unchanged. */
-export function gatewayError(code: ErrorCode, message: string, extras: ErrorExtras = {}): GraphQLError {
+export function gatewayError(code: ErrorCode, message = MESSAGES[code], extras: ErrorExtras = {}): GraphQLError {
   const extensions: Record<string, unknown> = { code };
   if (extras.retryAfter != null) extensions.retryAfter = extras.retryAfter;
   if (extras.upstreamRequestId) extensions.upstreamRequestId = extras.upstreamRequestId;
@@ -77,18 +89,6 @@ export function codeOfCoordinatorError(error: CoordinatorError): ErrorCode {
   }
 }
 
-const MESSAGES: Record<ErrorCode, string> = {
-  UNAUTHENTICATED: 'Authentication required: send "Authorization: Bearer <ScaiGrid API key or token>".',
-  FORBIDDEN: 'Your token lacks the permission this operation needs.',
-  NOT_FOUND: 'Not found.',
-  BAD_USER_INPUT: 'The coordinator rejected the input.',
-  CONFLICT: "The resource's current state does not allow this action.",
-  RATE_LIMITED: 'The coordinator rate limit was reached; retry after the indicated time.',
-  UPSTREAM_UNAVAILABLE: 'The training coordinator is unavailable; retry shortly.',
-  UPSTREAM_TIMEOUT: 'The training coordinator did not answer in time.',
-  INTERNAL_SERVER_ERROR: 'Unexpected error.',
-};
-
 /**
  * Turns a coordinator failure into a client-visible error. Coordinator messages are passed through
  * for the codes whose detail the contract says is meant for users (4xx); 5xx detail stays hidden.
@@ -127,7 +127,7 @@ export function mapExecutionError(error: GraphQLError, logUnexpected: (error: un
     mapped = gatewayError('BAD_USER_INPUT', (original as Error).message);
   } else {
     logUnexpected(original ?? error);
-    mapped = gatewayError('INTERNAL_SERVER_ERROR', MESSAGES.INTERNAL_SERVER_ERROR);
+    mapped = gatewayError('INTERNAL_SERVER_ERROR');
   }
   return new GraphQLError(mapped.message, {
     nodes: error.nodes,

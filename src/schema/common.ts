@@ -183,7 +183,7 @@ export function inputPath(wireField: string): string[] {
 /** The Watcher a subscription resolver hands to the live hub: the caller's own credential and scope. */
 export function watcherOf(context: import('../context.js').Context, signal?: AbortSignal) {
   if (!context.credential) {
-    throw gatewayError('UNAUTHENTICATED', 'Authentication required: send the token in connectionParams.authorization.');
+    throw gatewayError('UNAUTHENTICATED');
   }
   return {
     credential: context.credential,
