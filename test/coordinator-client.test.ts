@@ -108,6 +108,18 @@ describe('client transport (scripted stub upstream)', () => {
     expect(error.message).not.toContain('job_id');
   });
 
+  it('reports a 2xx without an object payload as malformed (every endpoint answers with an object)', async () => {
+    const { client } = await setup([
+      { status: 200, body: envelope([1, 2]) },
+      { status: 200, body: [] },
+      { status: 204 },
+    ]);
+    for (let i = 0; i < 3; i++) {
+      const error = await failure(client.request({ method: 'GET', route: '/queue', credential: CREDENTIAL }));
+      expect(error).toMatchObject({ kind: 'malformed', code: 'MALFORMED_RESPONSE', route: 'GET /queue' });
+    }
+  });
+
   it('treats an HTML 502 page as malformed and still retries the GET', async () => {
     const { client, stub } = await setup([
       { status: 502, body: '<html>Bad gateway</html>', headers: { 'content-type': 'text/html' } },

@@ -15,7 +15,6 @@ import type {
 } from './domain.js';
 import { CoordinatorError } from './errors.js';
 import {
-  isRecord,
   normalizeDataValidation,
   normalizeEvaluation,
   normalizeEvaluationPage,
@@ -224,24 +223,8 @@ class ScopedCoordinatorApi implements CoordinatorApi {
       throw error;
     }
     if (response.rateLimit !== null) this.latestRateLimit = response.rateLimit;
-    return normalize(expectObject(options, response));
+    return normalize(response.data);
   }
-}
-
-/** A 2xx whose payload is not an object cannot be a resource: report it as malformed. */
-function expectObject(options: RequestOptions, response: CoordinatorResponse): unknown {
-  if (isRecord(response.data)) return response.data;
-  const route = `${options.method} ${options.route}`;
-  throw new CoordinatorError({
-    kind: 'malformed',
-    code: 'MALFORMED_RESPONSE',
-    status: response.status,
-    message: `${route} returned a ${response.status} reply without an object payload`,
-    method: options.method,
-    route,
-    requestId: response.requestId,
-    rateLimit: response.rateLimit,
-  });
 }
 
 /**
