@@ -37,7 +37,8 @@ export interface CoordinatorApi {
   pauseJob(jobId: string, input?: { saveCheckpoint?: boolean }): Promise<TrainingJob>;
   resumeJob(jobId: string, input?: { checkpointId?: string }): Promise<TrainingJob>;
   retryJob(jobId: string, input?: { checkpointId?: string }): Promise<TrainingJob>;
-  getJobMetrics(jobId: string): Promise<JobMetrics>;
+  /** The latest metrics snapshot; null when the job has none (the coordinator answers 404). */
+  getJobMetrics(jobId: string): Promise<JobMetrics | null>;
   getQueue(): Promise<QueueInfo>;
   submitEvaluation(request: EvaluationRequest): Promise<SubmittedEvaluation>;
   getEvaluation(evaluationId: string): Promise<Evaluation>;
@@ -155,8 +156,13 @@ class ScopedCoordinatorApi implements CoordinatorApi {
     return this.jobAction('/jobs/{job_id}/retry', jobId, { checkpoint_id: input?.checkpointId });
   }
 
-  getJobMetrics(jobId: string): Promise<JobMetrics> {
-    return this.get('/jobs/{job_id}/metrics', (data) => normalizeJobMetrics(data, jobId), { job_id: jobId });
+  async getJobMetrics(jobId: string): Promise<JobMetrics | null> {
+    try {
+      return await this.get('/jobs/{job_id}/metrics', (data) => normalizeJobMetrics(data, jobId), { job_id: jobId });
+    } catch (error) {
+      if (error instanceof CoordinatorError && error.status === 404) return null;
+      throw error;
+    }
   }
 
   getQueue(): Promise<QueueInfo> {

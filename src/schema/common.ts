@@ -168,18 +168,6 @@ export function parseId(value: string | number, typename: string): string {
 
 export const NODE_TYPENAMES = new Set(['TrainingJob', 'Evaluation', 'Checkpoint']);
 
-/** Converts a coordinator field path ("benchmarks[2].parameters.temperature") into an input path. */
-export function inputPath(wireField: string): string[] {
-  const camel = (segment: string) => segment.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-  return [
-    'input',
-    ...wireField
-      .split(/[.[\]]+/)
-      .filter(Boolean)
-      .map(camel),
-  ];
-}
-
 /** The Watcher a subscription resolver hands to the live hub: the caller's own credential and scope. */
 export function watcherOf(context: import('../context.js').Context, signal?: AbortSignal) {
   if (!context.credential) {

@@ -7,7 +7,6 @@ import { codeOfCoordinatorError, gatewayError } from '../errors.js';
 import { builder } from './builder.js';
 import { CheckpointRef } from './checkpoint.js';
 import {
-  inputPath,
   JobStatusEnum,
   KeyValueRef,
   ListOrderEnum,
@@ -128,14 +127,7 @@ TrainingJobRef.implement({
       type: JobMetricsRef,
       nullable: true,
       description: 'Null until the job has reported metrics.',
-      resolve: async (job, _args, context) => {
-        try {
-          return await context.api.getJobMetrics(job.jobId);
-        } catch (error) {
-          if (error instanceof CoordinatorError && error.status === 404) return null;
-          throw error;
-        }
-      },
+      resolve: (job, _args, context) => context.api.getJobMetrics(job.jobId),
     }),
     raw: t.field({ type: 'JSON', description: 'The coordinator’s reply as received.', resolve: (job) => job.raw }),
   }),
@@ -199,7 +191,7 @@ export function userErrorFrom(error: unknown, idField: string[] = ['input', 'id'
   if (code !== 'BAD_USER_INPUT' && code !== 'NOT_FOUND' && code !== 'CONFLICT') return null;
   const detail = error.details[0];
   return {
-    field: detail ? inputPath(detail.field) : code === 'NOT_FOUND' ? idField : null,
+    field: error.fieldPath ? ['input', ...error.fieldPath] : code === 'NOT_FOUND' ? idField : null,
     message: detail?.message ?? error.upstreamMessage ?? error.message,
     code,
   };
