@@ -169,7 +169,7 @@ export function parseId(value: string | number, typename: string): string {
   return input;
 }
 
-export const NODE_TYPENAMES = new Set(['TrainingJob', 'Evaluation', 'Checkpoint']);
+export const NODE_TYPENAMES = new Set(['TrainingJob', 'Evaluation', 'Checkpoint', 'ClusterNode']);
 
 /** Converts a coordinator field path ("benchmarks[2].parameters.temperature") into an input path. */
 export function inputPath(wireField: string): string[] {
