@@ -10,10 +10,11 @@ import { type Config, ConfigError, type EmulatorConfig, loadConfig, loadEmulator
 import { createCoordinatorClient } from './coordinator/client.js';
 import { createEmulator, EMULATOR_KEYS, type Emulator } from './emulator/index.js';
 import { createRedisIdempotencyStore } from './idempotency-redis.js';
+import { createLiveHub } from './live/hub.js';
 import { createRedisLeaseStore } from './live/lease.js';
-import { coordinatorPollFetch } from './live/poller.js';
-import { createLiveHub, type LiveMessage } from './live/pollers.js';
 import { createRedisPubSub } from './live/pubsub.js';
+import type { LiveMessage } from './live/types.js';
+import { coordinatorPollFetch } from './live/upstream.js';
 import { createLogger, type Logger } from './log.js';
 import { combineOnCall, createMetrics } from './metrics.js';
 import { breakerOptions, createReadinessProbe } from './readiness.js';
