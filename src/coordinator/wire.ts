@@ -550,11 +550,14 @@ export function normalizeQueue(value: unknown): QueueInfo {
   const o = rec(value);
   const list = Array.isArray(o.entries) ? o.entries : Array.isArray(o.jobs) ? o.jobs : [];
   const entries: QueueEntry[] = [];
+  let listed = 0;
   for (const item of list) {
-    const entry = isRecord(item) ? queueEntryOf(item) : null;
+    if (!isRecord(item)) continue;
+    listed++;
+    const entry = queueEntryOf(item);
     if (entry !== null) entries.push(entry);
   }
-  const depth = toNumber(o.depth) ?? entries.length;
+  const depth = toNumber(o.depth) ?? listed;
   return { depth, byStatus: toNumberMap(o.by_status), entries, raw: value };
 }
 
