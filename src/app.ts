@@ -128,11 +128,6 @@ function useRequestIdHeader(): Plugin {
   };
 }
 
-/**
- * At debug level Yoga itself logs while it handles a request; an AsyncLocalStorage around each
- * request gives those lines the request id too. Only then: it is not free on the hot path, and at
- * info level every line logged during an operation already comes from the context's child logger.
- */
 function isSubscription(args: ExecutionArgs): boolean {
   const operation = getOperationAST(args.document, args.operationName);
   return operation?.operation === 'subscription';
@@ -166,6 +161,11 @@ function yogaLogging(log: Logger, scope: AsyncLocalStorage<string> | null) {
   };
 }
 
+/**
+ * At debug level Yoga itself logs while it handles a request; an AsyncLocalStorage around each
+ * request gives those lines the request id too. Only then: it is not free on the hot path, and at
+ * info level every line logged during an operation already comes from the context's child logger.
+ */
 function useRequestScope(scope: AsyncLocalStorage<string>): Plugin {
   return { instrumentation: { request: ({ request }, wrapped) => scope.run(requestIdOf(request), wrapped) } };
 }
@@ -194,7 +194,6 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
       credential,
       live,
       idempotency,
-      config,
       log: deps.log.child({ requestId }),
     };
   };

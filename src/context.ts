@@ -1,4 +1,3 @@
-import type { Config } from './config.js';
 import type { CoordinatorApi } from './coordinator/api.js';
 import type { IdempotencyStore } from './idempotency.js';
 import type { LiveHub } from './live/hub.js';
@@ -23,6 +22,5 @@ export interface Context {
   credential: string | null;
   live: LiveHub;
   idempotency: IdempotencyStore;
-  config: Config;
   log: Logger;
 }

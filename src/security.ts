@@ -251,7 +251,6 @@ export interface SecurityOptions {
   persistedOperations?: Readonly<Record<string, string>>;
 }
 
-/** The gateway's request-hardening plugins, in the order they must run. */
 function bodyTooLarge(limit: number): GraphQLError {
   return new GraphQLError(`Request body too large: the limit is ${limit} bytes.`, {
     extensions: { code: 'REQUEST_ENTITY_TOO_LARGE', http: { status: 413 } },
@@ -300,6 +299,7 @@ function useBodySizeLimit(limit: number): Plugin {
   };
 }
 
+/** The gateway's request-hardening plugins, in the order they must run. */
 export function securityPlugins(config: Config, options: SecurityOptions = {}): Plugin[] {
   const plugins: Plugin[] = [useBodySizeLimit(config.maxBodyBytes), useCsrf(), useUnsupportedMediaType()];
   const persisted = options.persistedOperations;

@@ -1,5 +1,5 @@
 /**
- * createServer: one node:http server for everything on one port: GraphQL over HTTP (and SSE) via
+ * startServer: one node:http server for everything on one port: GraphQL over HTTP (and SSE) via
  * Yoga, graphql-ws on the same path, `/health` and `/ready`. Listening and stopping are explicit;
  * only `main.ts` wires signals to `stop()`.
  */

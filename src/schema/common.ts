@@ -181,14 +181,13 @@ export function inputPath(wireField: string): string[] {
 }
 
 /** The Watcher a subscription resolver hands to the live hub: the caller's own credential and scope. */
-export function watcherOf(context: import('../context.js').Context, signal?: AbortSignal) {
+export function watcherOf(context: import('../context.js').Context) {
   if (!context.credential) {
     throw gatewayError('UNAUTHENTICATED');
   }
   return {
     credential: context.credential,
     credentialScope: context.credentialScope,
-    signal,
     requestId: context.requestId,
   };
 }
