@@ -15,10 +15,11 @@ import { type CoordinatorClient, createCoordinatorClient } from './coordinator/c
 import { createEmulator, EMULATOR_KEYS, type Emulator, type EmulatorOptions } from './emulator/index.js';
 import type { IdempotencyStore } from './idempotency.js';
 import { createRedisIdempotencyStore } from './idempotency-redis.js';
+import { createLiveHub, type PollingLiveHub } from './live/hub.js';
 import { createRedisLeaseStore } from './live/lease.js';
-import { coordinatorPollFetch } from './live/poller.js';
-import { createLiveHub, type LiveMessage, type PollingLiveHub } from './live/pollers.js';
 import { createRedisPubSub } from './live/pubsub.js';
+import type { LiveMessage } from './live/types.js';
+import { coordinatorPollFetch } from './live/upstream.js';
 import type { Logger } from './log.js';
 import { combineOnCall, createMetrics, type GatewayMetrics } from './metrics.js';
 import { breakerOptions, createReadinessProbe } from './readiness.js';

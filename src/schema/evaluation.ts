@@ -6,6 +6,7 @@ import { BenchmarkRef, CUSTOM_PREFIX } from './benchmark.js';
 import { builder } from './builder.js';
 import { CheckpointRef, checkpointKey } from './checkpoint.js';
 import {
+  checkStatusFilter,
   JobStatusEnum,
   type KeyValue,
   KeyValueInput,
@@ -14,13 +15,14 @@ import {
   statusFields,
   type UserError,
   UserErrorRef,
+  userErrorFrom,
   type Warning,
   WarningRef,
   watcherOf,
 } from './common.js';
 import { loadEach } from './loaders.js';
 import { type Listing, resolvePageTokenConnection } from './pagination.js';
-import { checkStatusFilter, TrainingJobRef, userErrorFrom } from './training-job.js';
+import { TrainingJobRef } from './training-job.js';
 
 export const EvaluationRef = builder.loadableNodeRef('Evaluation', {
   id: { resolve: (evaluation: Evaluation) => evaluation.evaluationId },

@@ -12,7 +12,7 @@ import { type Config, defaultConfig } from '../../src/config.js';
 import type { CoordinatorClient } from '../../src/coordinator/client.js';
 import { createEmulator, EMULATOR_KEYS, type Emulator } from '../../src/emulator/index.js';
 import type { IdempotencyStore } from '../../src/idempotency.js';
-import type { PollingLiveHub } from '../../src/live/pollers.js';
+import type { PollingLiveHub } from '../../src/live/hub.js';
 import { createLogger } from '../../src/log.js';
 import type { RunningServer } from '../../src/server.js';
 import { createGatewayStack } from '../../src/stack.js';
