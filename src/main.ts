@@ -1,6 +1,7 @@
 /**
  * The process entry point: the only module that reads the environment, opens ports and handles
- * signals. `tsx src/main.ts` runs the gateway; `tsx src/main.ts emulator` runs the emulator alone.
+ * signals. `node dist/main.js` (`npm start`, built by `npm run build`) or `tsx src/main.ts` runs the gateway;
+ * with the argument `emulator` it runs the emulator alone.
  */
 
 import { readFile } from 'node:fs/promises';
