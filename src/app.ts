@@ -17,6 +17,7 @@ import { createMemoryIdempotencyStore, type IdempotencyStore } from './idempoten
 import type { LiveHub } from './live/hub.js';
 import type { Logger } from './log.js';
 import type { GatewayMetrics } from './metrics.js';
+import { createRateLimitBook, type RateLimitBook } from './rate-limits.js';
 import { getSchema } from './schema/index.js';
 import { securityPlugins } from './security.js';
 import type { GatewayTracing } from './tracing.js';
@@ -42,6 +43,8 @@ export interface GatewayDeps {
   metrics?: GatewayMetrics;
   /** OpenTelemetry spans (its `onCall` belongs on the client). */
   tracing?: GatewayTracing;
+  /** Where `viewer.rateLimit` is read from; default: a bounded in-process book. */
+  rateLimits?: RateLimitBook;
 }
 
 /** What the transports hand to the context factory: an HTTP request, or a graphql-ws connection. */
@@ -147,26 +150,30 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
   const idempotency = deps.idempotency ?? createMemoryIdempotencyStore();
   const defaultCredential = deps.defaultCredential ?? null;
   const live = deps.live ?? noLive;
+  const rateLimits = deps.rateLimits ?? createRateLimitBook();
   const logScope = config.logLevel === 'debug' ? new AsyncLocalStorage<string>() : null;
   deps.metrics?.attach({ breakerStates: () => deps.client.breakerStates?.() ?? [], liveStats: () => live.stats() });
 
   const context = (transport: TransportContext): Context => {
     const requestId = transport.requestId ?? requestIdOf(transport.request);
     const credential = credentialOf(transport) ?? defaultCredential;
+    const credentialScope = credential ? scopeOf(credential) : 'anonymous';
     const api = credential
       ? createCoordinatorApi(deps.client, {
           credential,
           signal: transport.request?.signal,
           deadline: Date.now() + config.requestTimeoutMs,
+          onRateLimit: (info) => rateLimits.record(credentialScope, info),
         })
       : unauthenticatedApi;
     return {
       requestId,
       api,
-      credentialScope: credential ? scopeOf(credential) : 'anonymous',
+      credentialScope,
       credential,
       live,
       idempotency,
+      rateLimits,
       log: deps.log.child({ requestId }),
     };
   };
