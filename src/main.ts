@@ -5,11 +5,13 @@
  */
 
 import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { type Config, ConfigError, loadConfig, loadEmulatorConfig } from './config.js';
 import { createEmulator, EMULATOR_KEYS } from './emulator/index.js';
 import { createLogger, type Logger } from './log.js';
 import { parsePersistedOperations } from './security.js';
 import { createGatewayStack, emulatorOptions } from './stack.js';
+import { loadStaticSite } from './static-site.js';
 
 const writeLine = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -33,7 +35,10 @@ async function runGateway(config: Config, log: Logger): Promise<void> {
   const persistedOperations = config.persistedOperationsFile
     ? parsePersistedOperations(await readFile(config.persistedOperationsFile, 'utf8'), config.persistedOperationsFile)
     : undefined;
-  const stack = await createGatewayStack(config, { log, persistedOperations });
+  const webDist = fileURLToPath(new URL('../web/dist/', import.meta.url));
+  const site = await loadStaticSite(webDist);
+  if (!site) log.warn('the runs page is not built: `npm run build:web` builds it for /', { dir: webDist });
+  const stack = await createGatewayStack(config, { log, persistedOperations, site });
   if (stack.emulator) {
     log.warn('COORDINATOR_URL is not set: using the built-in coordinator emulator (embedded default)', {
       emulatorUrl: stack.emulator.url,
@@ -43,6 +48,7 @@ async function runGateway(config: Config, log: Logger): Promise<void> {
   const server = await stack.listen();
   log.info('gateway listening', {
     url: server.url,
+    runsPage: site ? server.url.replace(/\/graphql$/, '/') : null,
     graphiql: server.url,
     coordinator: stack.coordinatorUrl,
     live: config.redisUrl ? 'redis (shared across instances)' : 'in-process',

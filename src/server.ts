@@ -11,6 +11,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { acceptRequestId, type Gateway, type TransportContext } from './app.js';
 import { type RequestErrorCode, requestError } from './errors.js';
+import type { StaticSite } from './static-site.js';
 
 const SHUTTING_DOWN = 'The gateway is shutting down.';
 const shuttingDown = () => requestError('UNAVAILABLE', SHUTTING_DOWN, 503);
@@ -34,6 +35,8 @@ export interface ServerOptions {
    * long-lived work the server cannot see (the live hub's SSE streams and pollers).
    */
   onDrain?: () => Promise<void>;
+  /** The runs page at `/` (web/dist, loaded by `loadStaticSite`); without it `/` is a 404. */
+  site?: StaticSite | null;
 }
 
 export interface RunningServer {
@@ -68,15 +71,14 @@ export async function startServer(gateway: Gateway, options: ServerOptions): Pro
     }
     if (stopping) {
       // In-flight operations finish; new ones go to another instance.
-      res
-        .writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' })
-        .end(
-          JSON.stringify({
-            errors: [{ message: SHUTTING_DOWN, extensions: { code: 'UNAVAILABLE' satisfies RequestErrorCode } }],
-          }),
-        );
+      res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' }).end(
+        JSON.stringify({
+          errors: [{ message: SHUTTING_DOWN, extensions: { code: 'UNAVAILABLE' satisfies RequestErrorCode } }],
+        }),
+      );
       return;
     }
+    if (path !== undefined && options.site?.handle(req, res, path)) return;
     return gateway.handle(req, res);
   });
   // Idle sockets must outlive the WebSocket ping interval, or proxies see spurious closes.

@@ -24,6 +24,7 @@ import type { Logger } from './log.js';
 import { combineOnCall, createMetrics, type GatewayMetrics } from './metrics.js';
 import { breakerOptions, createReadinessProbe } from './readiness.js';
 import { type RunningServer, startServer } from './server.js';
+import type { StaticSite } from './static-site.js';
 import { createTracing, type GatewayTracing } from './tracing.js';
 
 export interface GatewayStackDeps {
@@ -39,6 +40,8 @@ export interface GatewayStackDeps {
   redisKeyPrefix?: string;
   /** Lease time-to-live of a shared poller. Default: 1.5 poll intervals. */
   leaseTtlMs?: number;
+  /** The runs page served at `/` (`main.ts` loads web/dist); without it `/` is a 404. */
+  site?: StaticSite | null;
   /** How long `stop()` waits for in-flight HTTP requests before closing their connections. */
   shutdownGraceMs?: number;
 }
@@ -147,6 +150,7 @@ export async function createGatewayStack(config: Config, deps: GatewayStackDeps)
         ready: createReadinessProbe({ client, intervalMs: config.readyIntervalMs }),
         // SSE streams are invisible to the server: ending the watches lets their connections finish.
         onDrain: () => live.close(),
+        site: deps.site,
       });
       return server;
     },
