@@ -59,9 +59,10 @@ Options:
   --profile-seconds <s> load duration of the profile scenario (default 10)
   --profile-query <q>   overhead (default) or nested
   --quiet-wait <s>      before each round, wait up to this long for other processes on the machine
-                        to use < 0.15 core (default 2; 0 disables); what they used is reported
+                        to use < 0.15 core (default 1; 0 disables); what they used is reported
   --noisy-retries <n>   re-measure a round during which other processes used > 0.25 core, keeping
-                        the quietest attempt (default 1)
+                        the quietest attempt (default 0: on a machine that is busy all the time
+                        it only doubles the run; rounds alternate and ratios pair them instead)
   --gateway-node-flags <flags>
                         extra node flags for the gateway process only (e.g. "--max-semi-space-size=64")
   --max-minutes <m>     the harness stops (and its processes with it) after this long (default 30)
@@ -83,8 +84,8 @@ const { values: flags, positionals } = parseArgs({
     'seed-jobs': { type: 'string', default: '1000' },
     'profile-seconds': { type: 'string', default: '10' },
     'profile-query': { type: 'string', default: 'overhead' },
-    'quiet-wait': { type: 'string', default: '2' },
-    'noisy-retries': { type: 'string', default: '1' },
+    'quiet-wait': { type: 'string', default: '1' },
+    'noisy-retries': { type: 'string', default: '0' },
     only: { type: 'string' },
     'max-minutes': { type: 'string', default: '30' },
     'gateway-node-flags': { type: 'string', default: '' },
