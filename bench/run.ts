@@ -186,7 +186,7 @@ async function main(): Promise<void> {
       gateway: `node ${[...npmStartFlags(), ...opts.gatewayNodeFlags].join(' ')} dist/main.js (as npm start; rebuilt first when src/ is newer)`,
       gateway_log_level: 'info (default)',
       load_generator: 'autocannon 9.0.0 (one process, pipelining 1)',
-      cpu_per_request: '(utime+stime of the server process from /proc/<pid>/stat) ÷ completed requests',
+      cpu_per_request: '(utime+stime of the server process from /proc/<pid>/stat) ÷ (completed requests + connections ÷ 2 in flight at the end)',
       ratios: 'per round (round i of each variant measured back to back), then median [min-max] over rounds',
     },
   };
