@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JOB_STATUSES } from '../src/coordinator/domain.js';
 import { createEmulator, EMULATOR_KEYS, type Emulator } from '../src/emulator/index.js';
 import { SEEDED } from '../src/emulator/seed.js';
 import { call, jobNamed, walk } from './support/emulator-http.js';
@@ -114,7 +113,24 @@ describe('seed data', () => {
   it('puts acme jobs in every one of the 13 statuses, with labels and checkpoints', async () => {
     const { items } = await walk(emulator, '/jobs', { page_size: 100 });
     expect(items).toHaveLength(36);
-    expect(new Set(items.map((j) => j.status))).toEqual(new Set(JOB_STATUSES));
+    // The contract's 13 statuses, spelled out: the emulator must not pass by sharing the gateway's list.
+    expect(new Set(items.map((j) => j.status))).toEqual(
+      new Set([
+        'PENDING',
+        'QUEUED',
+        'SCHEDULING',
+        'PREPARING',
+        'TRAINING',
+        'CHECKPOINTING',
+        'PAUSED',
+        'EVALUATING',
+        'EXPORTING',
+        'COMPLETED',
+        'FAILED',
+        'CANCELLED',
+        'PREEMPTED',
+      ]),
+    );
     expect(items.every((j) => typeof j.labels.team === 'string' && typeof j.labels.project === 'string')).toBe(true);
     expect(new Set(items.map((j) => j.training_config.training_type)).size).toBeGreaterThan(3);
     const named = Object.fromEntries(items.map((j) => [j.name, j]));
@@ -186,5 +202,26 @@ describe('queue, metrics and data validation', () => {
     const invalid = await call(emulator, 'POST', '/data/validate', { body: { uris: 'nope' } });
     expect(invalid.status).toBe(422);
     expect(invalid.body.error.details[0].field).toBe('uris');
+  });
+});
+
+describe('independence', () => {
+  it('imports nothing from the gateway: it stands for an upstream the gateway does not control', async () => {
+    const { readdir, readFile } = await import('node:fs/promises');
+    const root = new URL('../src/emulator/', import.meta.url);
+    const files = (await readdir(root, { recursive: true })).filter((f) => f.endsWith('.ts'));
+    const outside: string[] = [];
+    for (const file of files) {
+      const text = await readFile(new URL(file, root), 'utf8');
+      const depth = file.split('/').length - 1;
+      for (const match of text.matchAll(/from '(\.[^']+)'/g)) {
+        const target = match[1] ?? '';
+        // Climbing more levels than the file sits below src/emulator/ leaves the emulator.
+        const ups = target.split('/').filter((s) => s === '..').length;
+        if (ups > depth) outside.push(`${file}: ${target}`);
+      }
+    }
+    expect(files.length).toBeGreaterThan(10);
+    expect(outside).toEqual([]);
   });
 });

@@ -15,7 +15,6 @@ import type {
 } from './domain.js';
 import { CoordinatorError } from './errors.js';
 import {
-  isRecord,
   normalizeDataValidation,
   normalizeEvaluation,
   normalizeEvaluationPage,
@@ -38,7 +37,8 @@ export interface CoordinatorApi {
   pauseJob(jobId: string, input?: { saveCheckpoint?: boolean }): Promise<TrainingJob>;
   resumeJob(jobId: string, input?: { checkpointId?: string }): Promise<TrainingJob>;
   retryJob(jobId: string, input?: { checkpointId?: string }): Promise<TrainingJob>;
-  getJobMetrics(jobId: string): Promise<JobMetrics>;
+  /** The latest metrics snapshot; null when the job has none (the coordinator answers 404). */
+  getJobMetrics(jobId: string): Promise<JobMetrics | null>;
   getQueue(): Promise<QueueInfo>;
   submitEvaluation(request: EvaluationRequest): Promise<SubmittedEvaluation>;
   getEvaluation(evaluationId: string): Promise<Evaluation>;
@@ -156,8 +156,13 @@ class ScopedCoordinatorApi implements CoordinatorApi {
     return this.jobAction('/jobs/{job_id}/retry', jobId, { checkpoint_id: input?.checkpointId });
   }
 
-  getJobMetrics(jobId: string): Promise<JobMetrics> {
-    return this.get('/jobs/{job_id}/metrics', (data) => normalizeJobMetrics(data, jobId), { job_id: jobId });
+  async getJobMetrics(jobId: string): Promise<JobMetrics | null> {
+    try {
+      return await this.get('/jobs/{job_id}/metrics', (data) => normalizeJobMetrics(data, jobId), { job_id: jobId });
+    } catch (error) {
+      if (error instanceof CoordinatorError && error.status === 404) return null;
+      throw error;
+    }
   }
 
   getQueue(): Promise<QueueInfo> {
@@ -224,24 +229,8 @@ class ScopedCoordinatorApi implements CoordinatorApi {
       throw error;
     }
     if (response.rateLimit !== null) this.latestRateLimit = response.rateLimit;
-    return normalize(expectObject(options, response));
+    return normalize(response.data);
   }
-}
-
-/** A 2xx whose payload is not an object cannot be a resource: report it as malformed. */
-function expectObject(options: RequestOptions, response: CoordinatorResponse): unknown {
-  if (isRecord(response.data)) return response.data;
-  const route = `${options.method} ${options.route}`;
-  throw new CoordinatorError({
-    kind: 'malformed',
-    code: 'MALFORMED_RESPONSE',
-    status: response.status,
-    message: `${route} returned a ${response.status} reply without an object payload`,
-    method: options.method,
-    route,
-    requestId: response.requestId,
-    rateLimit: response.rateLimit,
-  });
 }
 
 /**

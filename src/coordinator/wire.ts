@@ -6,7 +6,9 @@
  * here, so the rest of the gateway sees one shape. Rule zero: unknown fields are ignored, missing
  * optional fields become `null`, and nothing in this file throws on odd input.
  *
- * The normalisers run for every list item, so they avoid intermediate arrays and closures.
+ * The normalisers take `unknown` on purpose: the wire shapes are the contract's (with its tolerated
+ * variants), and an interface claiming them would be believed by the compiler where only these
+ * readers' checks hold. They run for every list item, so they avoid intermediate arrays and closures.
  */
 import {
   type BenchmarkResult,
@@ -24,143 +26,6 @@ import {
   type SubmittedEvaluation,
   type TrainingJob,
 } from './domain.js';
-
-// ---------------------------------------------------------------------------------------------
-// Wire types: what the coordinator may send. Every field is optional and loosely typed because
-// the normalisers must survive any of them being absent or of another type.
-// ---------------------------------------------------------------------------------------------
-
-/** A proto enum as sent on the wire: its name, or its number (possibly as a string). */
-export type WireEnum = string | number;
-/** A timestamp: RFC 3339 text, or the proto `Timestamp` dict (int64 `seconds` may be a string). */
-export type WireTimestamp = string | { seconds?: number | string; nanos?: number | string };
-/** A number the bridge may have serialised as a string (int64, or a stringly-typed metric). */
-export type WireNumber = number | string;
-
-/** The ScaiGrid success envelope; bare payloads without it are tolerated too. */
-export interface WireEnvelope<T = unknown> {
-  status?: string;
-  data?: T;
-}
-
-/** The ScaiGrid error envelope. */
-export interface WireErrorEnvelope {
-  status?: string;
-  error?: {
-    code?: string;
-    message?: string;
-    retry_after?: WireNumber;
-    details?: Array<{ field?: string; message?: string }>;
-  };
-  meta?: { request_id?: string };
-}
-
-export interface WireCheckpoint {
-  checkpoint_id?: string;
-  id?: string;
-  step?: WireNumber;
-  epoch?: WireNumber;
-  uri?: string;
-  created_at?: WireTimestamp;
-}
-
-export interface WireJob {
-  job_id?: string;
-  id?: string;
-  name?: string;
-  status?: WireEnum;
-  labels?: Record<string, unknown>;
-  training_config?: {
-    training_type?: WireEnum;
-    framework?: WireEnum;
-    base_model?: { model_id?: string } | string;
-    priority?: WireNumber;
-    max_retries?: WireNumber;
-  };
-  data_config?: { sources?: Array<{ path?: string; uri?: string } | string> };
-  resource_config?: { gpu_count?: WireNumber; gpu_type?: string };
-  progress?: { current_step?: WireNumber; total_steps?: WireNumber; epoch?: WireNumber };
-  queue_position?: WireNumber;
-  checkpoints?: WireCheckpoint[];
-  output_model_uri?: string;
-  message?: string;
-  max_retries?: WireNumber;
-  created_at?: WireTimestamp;
-  updated_at?: WireTimestamp;
-  started_at?: WireTimestamp;
-  completed_at?: WireTimestamp;
-}
-
-export interface WireBenchmarkSpec {
-  name?: string;
-  dataset?: string;
-  num_samples?: WireNumber;
-  parameters?: Record<string, unknown>;
-}
-
-export interface WireBenchmarkResult {
-  benchmark?: string;
-  name?: string;
-  status?: WireEnum;
-  score?: WireNumber;
-  value?: WireNumber;
-  metrics?: Record<string, WireNumber>;
-  num_samples?: WireNumber;
-  dataset?: string;
-}
-
-/** Results come as a list, or as a map keyed by benchmark name (whose values may lack a name). */
-export type WireResults = WireBenchmarkResult[] | Record<string, WireBenchmarkResult | WireNumber>;
-
-export interface WireEvaluation {
-  evaluation_id?: string;
-  id?: string;
-  /** The evaluated job, except on job-shaped list items that carry no other id (see normaliser). */
-  job_id?: string;
-  name?: string;
-  labels?: Record<string, unknown>;
-  model_uri?: string;
-  checkpoint_id?: string;
-  status?: WireEnum;
-  benchmarks?: WireBenchmarkSpec[];
-  results?: WireResults;
-  benchmark_results?: WireResults;
-  created_at?: WireTimestamp;
-  started_at?: WireTimestamp;
-  completed_at?: WireTimestamp;
-  message?: string;
-}
-
-export interface WireList {
-  jobs?: unknown[];
-  evaluations?: unknown[];
-  next_page_token?: string | null;
-  total_count?: WireNumber;
-}
-
-export interface WireJobMetrics {
-  job_id?: string;
-  step?: WireNumber;
-  metrics?: Record<string, WireNumber>;
-  recorded_at?: WireTimestamp;
-}
-
-export interface WireQueue {
-  depth?: WireNumber;
-  by_status?: Record<string, WireNumber>;
-  jobs?: Array<{ job_id?: string; queue_position?: WireNumber; status?: WireEnum }>;
-}
-
-export interface WireDataValidation {
-  results?: Array<{ uri?: string; ok?: boolean | string; message?: string }>;
-}
-
-export interface WireSubmittedEvaluation {
-  evaluation_id?: string;
-  id?: string;
-  job_id?: string;
-  status?: WireEnum;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Scalar readers

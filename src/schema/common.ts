@@ -171,18 +171,6 @@ export function parseId(value: string | number, typename: string): string {
 
 export const NODE_TYPENAMES = new Set(['TrainingJob', 'Evaluation', 'Checkpoint']);
 
-/** Converts a coordinator field path ("benchmarks[2].parameters.temperature") into an input path. */
-export function inputPath(wireField: string): string[] {
-  const camel = (segment: string) => segment.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-  return [
-    'input',
-    ...wireField
-      .split(/[.[\]]+/)
-      .filter(Boolean)
-      .map(camel),
-  ];
-}
-
 /** Status filters are sent upstream sorted, so that equal filters give equal cursors. */
 export function checkStatusFilter(status: readonly string[] | null | undefined): string[] | undefined {
   if (!status?.length) return undefined;
@@ -202,7 +190,7 @@ export function userErrorFrom(error: unknown, idField: string[] = ['input', 'id'
   if (code !== 'BAD_USER_INPUT' && code !== 'NOT_FOUND' && code !== 'CONFLICT') return null;
   const detail = error.details[0];
   return {
-    field: detail ? inputPath(detail.field) : code === 'NOT_FOUND' ? idField : null,
+    field: error.fieldPath ? ['input', ...error.fieldPath] : code === 'NOT_FOUND' ? idField : null,
     message: detail?.message ?? error.upstreamMessage ?? error.message,
     code,
   };

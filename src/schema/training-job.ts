@@ -2,7 +2,6 @@
 
 import type { Context } from '../context.js';
 import type { JobMetrics, TrainingJob } from '../coordinator/domain.js';
-import { CoordinatorError } from '../coordinator/errors.js';
 import { builder } from './builder.js';
 import { CheckpointRef } from './checkpoint.js';
 import {
@@ -128,14 +127,7 @@ TrainingJobRef.implement({
       type: JobMetricsRef,
       nullable: true,
       description: 'Null until the job has reported metrics.',
-      resolve: async (job, _args, context) => {
-        try {
-          return await context.api.getJobMetrics(job.jobId);
-        } catch (error) {
-          if (error instanceof CoordinatorError && error.status === 404) return null;
-          throw error;
-        }
-      },
+      resolve: (job, _args, context) => context.api.getJobMetrics(job.jobId),
     }),
     raw: t.field({ type: 'JSON', description: 'The coordinator’s reply as received.', resolve: (job) => job.raw }),
   }),

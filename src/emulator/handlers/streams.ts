@@ -22,10 +22,9 @@ import { invalidArgument } from '../errors.js';
 import { jobStateAt } from '../job-lifecycle.js';
 import type { JobRecord, Segment } from '../records.js';
 import { metricsWire } from '../shapes.js';
+import { TERMINAL } from '../vocabulary.js';
 import { jobOr404 } from './jobs.js';
 
-/** The emulator's own notion of "finished" (it shares no vocabulary with the gateway). */
-const TERMINAL: ReadonlySet<string> = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);
 /** How often an open stream looks at the clock (real ms). */
 const TICK_MS = 20;
 const DEFAULT_TAIL = 100;
