@@ -14,7 +14,7 @@ import { createLiveHub } from './live/hub.js';
 import { createRedisLeaseStore } from './live/lease.js';
 import { createRedisPubSub } from './live/pubsub.js';
 import type { LiveMessage } from './live/types.js';
-import { coordinatorPollFetch } from './live/upstream.js';
+import { coordinatorPollFetch, coordinatorStreamOpen } from './live/upstream.js';
 import { createLogger, type Logger } from './log.js';
 import { combineOnCall, createMetrics } from './metrics.js';
 import { breakerOptions, createReadinessProbe } from './readiness.js';
@@ -85,6 +85,7 @@ async function runGateway(config: Config, log: Logger): Promise<void> {
   }
   const live = createLiveHub({
     fetch: coordinatorPollFetch(client, config.requestTimeoutMs),
+    open: coordinatorStreamOpen(client),
     pollIntervalMs: config.pollIntervalMs,
     pollMaxIntervalMs: config.pollMaxIntervalMs,
     pollGiveUpMs: config.pollGiveUpMs,

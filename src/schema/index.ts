@@ -6,6 +6,8 @@ import './checkpoint.js';
 import './evaluation.js';
 import './benchmark.js';
 import './queue.js';
+import './job-logs.js';
+import './job-metrics.js';
 
 let schema: GraphQLSchema | undefined;
 

@@ -17,7 +17,7 @@ import { createLiveHub, type PollingLiveHub } from '../../src/live/hub.js';
 import { createRedisLeaseStore } from '../../src/live/lease.js';
 import { createRedisPubSub } from '../../src/live/pubsub.js';
 import type { LiveMessage } from '../../src/live/types.js';
-import { coordinatorPollFetch } from '../../src/live/upstream.js';
+import { coordinatorPollFetch, coordinatorStreamOpen } from '../../src/live/upstream.js';
 import { createLogger } from '../../src/log.js';
 import { type RunningServer, startServer } from '../../src/server.js';
 
@@ -90,6 +90,7 @@ export async function startLiveInstance(emulator: Emulator, options: LiveInstanc
   }
   const hub = createLiveHub({
     fetch: coordinatorPollFetch(client, config.requestTimeoutMs),
+    open: coordinatorStreamOpen(client),
     pollIntervalMs: config.pollIntervalMs,
     pollMaxIntervalMs: config.pollMaxIntervalMs,
     pollGiveUpMs: config.pollGiveUpMs,
