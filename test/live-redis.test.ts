@@ -146,7 +146,8 @@ describe.skipIf(!hasRedis)('with Redis', () => {
       await Promise.all([onA.finished, onB.finished]);
       expect(statuses(onA.events).at(-1)).toBe('COMPLETED');
       expect(statuses(onB.events)).toEqual(statuses(onA.events));
-      for (const instance of [a, b]) expect(instance.hub.stats()).toEqual({ pollers: 0, subscribers: 0, relays: 0, streamWatchers: 0 });
+      for (const instance of [a, b])
+        expect(instance.hub.stats()).toEqual({ pollers: 0, subscribers: 0, relays: 0, streamWatchers: 0 });
       expect(await redis.keys(`${prefix}*`)).toEqual([]);
     });
 

@@ -72,7 +72,9 @@ export function streamError(origin: ReplyOrigin, data: string): CoordinatorError
   const status = statusForCode(code);
   const envelope = JSON.stringify({ status: 'error', error: isRecord(wire) ? wire : { code } });
   const reply = readReply(origin, status, {}, envelope);
-  return reply.ok ? failure(origin, 'malformed', 'MALFORMED_RESPONSE', `${origin.label}: bad error event`) : reply.error;
+  return reply.ok
+    ? failure(origin, 'malformed', 'MALFORMED_RESPONSE', `${origin.label}: bad error event`)
+    : reply.error;
 }
 
 /** Sends the request and, for a 2xx `text/event-stream` reply, returns the open stream. */

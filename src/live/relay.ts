@@ -157,7 +157,9 @@ export function createRelay<T extends { sequence: string | null }>(options: Rela
       quietDrops = progressed ? 0 : quietDrops + 1;
       // A drop right after progress resumes at once; repeated drops without progress back off.
       const exponent = Math.max(0, Math.max(failures, quietDrops) - 1);
-      const base = progressed ? 0 : Math.min(options.backoff.maxMs, options.backoff.baseMs * 2 ** Math.min(exponent, 20));
+      const base = progressed
+        ? 0
+        : Math.min(options.backoff.maxMs, options.backoff.baseMs * 2 ** Math.min(exponent, 20));
       const delay = Math.max(base * (0.85 + 0.3 * random()), retryAfterMs);
       if (delay > 0) await sleep(delay);
     }
@@ -170,7 +172,9 @@ export function createRelay<T extends { sequence: string | null }>(options: Rela
       void run().catch((error: unknown) => {
         // run() handles its own failures; this only guards against a bug turning into an unhandled rejection.
         running = false;
-        options.onFatal(error instanceof CoordinatorError ? fromCoordinatorError(error) : gatewayError('INTERNAL_SERVER_ERROR'));
+        options.onFatal(
+          error instanceof CoordinatorError ? fromCoordinatorError(error) : gatewayError('INTERNAL_SERVER_ERROR'),
+        );
       });
     },
     stop() {

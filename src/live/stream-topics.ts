@@ -194,9 +194,7 @@ export function createStreamTopics(options: StreamTopicsOptions): StreamTopics {
   }
 
   function publish(topic: Topic, message: LiveMessage, entries?: readonly Item[]): void {
-    const journal = entries?.length
-      ? { entries, maxEntries: options.window, ttlMs: options.journalTtlMs }
-      : undefined;
+    const journal = entries?.length ? { entries, maxEntries: options.window, ttlMs: options.journalTtlMs } : undefined;
     pubsub
       .publish(topic.key, message, retainMs, journal)
       .catch((error: unknown) => log?.warn('live: stream publish failed', { error }));
@@ -413,7 +411,9 @@ export function createStreamTopics(options: StreamTopicsOptions): StreamTopics {
           if (error) {
             // Errors met while a subscription streams never pass the gateway's error mapping, so
             // each watcher's copy carries its own request id here.
-            const extensions = cursor.requestId ? { ...error.extensions, requestId: cursor.requestId } : error.extensions;
+            const extensions = cursor.requestId
+              ? { ...error.extensions, requestId: cursor.requestId }
+              : error.extensions;
             throw new GraphQLError(error.message, { extensions });
           }
           return { value: undefined, done: true };

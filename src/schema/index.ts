@@ -8,6 +8,9 @@ import './benchmark.js';
 import './queue.js';
 import './job-logs.js';
 import './job-metrics.js';
+import './cluster.js';
+import './data.js';
+import './viewer.js';
 
 let schema: GraphQLSchema | undefined;
 

@@ -17,9 +17,15 @@ const LogLineRef = builder.objectRef<LogLine>('LogLine').implement({
         'The coordinator’s rising sequence number of the line: pass the last one you saw as `since` to resume after it.',
     }),
     timestamp: t.field({ type: 'DateTime', nullable: true, resolve: (line) => line.timestamp }),
-    level: t.exposeString('level', { nullable: true, description: 'INFO, WARN, ERROR, ... as the coordinator spells it.' }),
+    level: t.exposeString('level', {
+      nullable: true,
+      description: 'INFO, WARN, ERROR, ... as the coordinator spells it.',
+    }),
     message: t.exposeString('message'),
-    step: t.exposeInt('step', { nullable: true, description: 'The training step the line belongs to, when it names one.' }),
+    step: t.exposeInt('step', {
+      nullable: true,
+      description: 'The training step the line belongs to, when it names one.',
+    }),
   }),
 });
 
