@@ -67,6 +67,7 @@ export type StreamSettings = Pick<
   | 'maxBatch'
   | 'batchMs'
   | 'idleTimeoutMs'
+  | 'settleMs'
   | 'reconnect'
   | 'giveUpMs'
   | 'journalTtlMs'
@@ -80,6 +81,7 @@ export const DEFAULT_STREAM_SETTINGS: StreamSettings = {
   batchMs: 50,
   // The emulator heartbeats every 10 s; a real coordinator's rhythm is unknown, so allow a few.
   idleTimeoutMs: 45_000,
+  settleMs: 50,
   reconnect: { baseMs: 250, maxMs: 15_000 },
   giveUpMs: 300_000,
   journalTtlMs: 600_000,

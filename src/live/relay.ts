@@ -38,8 +38,13 @@ export interface RelayOptions<T extends { sequence: string | null }> {
   giveUpMs: number;
   /** Items newer than anything passed on before, in order. */
   onItems(items: T[]): void;
-  /** A connection is up (the first chunk arrived, or it stayed quiet for a moment). */
-  onConnected(): void;
+  /**
+   * The current connection has delivered its backlog: the `tail` it asked for in full, or a burst
+   * followed by `settleMs` of quiet (a job with fewer items, or a resume), or the end.
+   */
+  onCaughtUp(): void;
+  /** Quiet after the latest chunk that marks the end of a backlog smaller than asked for. */
+  settleMs: number;
   /** The job is terminal: the relay has stopped. */
   onDone(): void;
   /** A permanent failure or the give-up: the relay has stopped. */
@@ -57,9 +62,6 @@ export interface Relay {
   readonly connections: number;
   readonly lastSequence: string | null;
 }
-
-/** A quiet new connection (empty backlog) counts as up after this long. */
-const QUIET_CONNECTED_MS = 100;
 
 export function createRelay<T extends { sequence: string | null }>(options: RelayOptions<T>): Relay {
   const random = options.random ?? Math.random;
@@ -100,12 +102,20 @@ export function createRelay<T extends { sequence: string | null }>(options: Rela
         if (!running) return;
         failures = 0;
         failingSince = null;
-        const quiet = setTimeout(() => running && options.onConnected(), QUIET_CONNECTED_MS);
+        const asked = position().since === null ? options.tail : null;
+        let received = 0;
+        let caughtUp = false;
+        const catchUp = () => {
+          if (caughtUp || !running) return;
+          caughtUp = true;
+          options.onCaughtUp();
+        };
+        let settle = setTimeout(catchUp, options.settleMs);
         try {
           for await (const chunk of stream) {
             if (!running) return;
-            clearTimeout(quiet);
-            options.onConnected();
+            clearTimeout(settle);
+            received += chunk.items.length;
             const fresh: T[] = [];
             for (const item of chunk.items) {
               if (item.sequence === null) unsequenced = true;
@@ -118,13 +128,16 @@ export function createRelay<T extends { sequence: string | null }>(options: Rela
               options.onItems(fresh);
             }
             if (chunk.done) {
+              catchUp();
               running = false;
               options.onDone();
               return;
             }
+            if (asked !== null && received >= asked) catchUp();
+            else settle = setTimeout(catchUp, options.settleMs);
           }
         } finally {
-          clearTimeout(quiet);
+          clearTimeout(settle);
         }
         // Ended without [DONE]: the coordinator closed it, which it may do at any time.
         if (!running) return;

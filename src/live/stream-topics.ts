@@ -35,6 +35,8 @@ export interface StreamTopicsOptions {
   batchMs: number;
   /** Silence after which an upstream stream counts as dropped. */
   idleTimeoutMs: number;
+  /** Quiet after a burst that marks the end of a backlog shorter than asked for (see the relay). */
+  settleMs: number;
   reconnect: { baseMs: number; maxMs: number };
   giveUpMs: number;
   /** How long a topic's journal outlives its latest append (Redis). */
@@ -158,8 +160,8 @@ export function createStreamTopics(options: StreamTopicsOptions): StreamTopics {
 
   function onItems(topic: Topic, items: readonly Item[]): void {
     if (topic.closed) return;
-    if (append(topic, items) > 0) scheduleWake(topic);
-    markReady(topic);
+    // Before the backlog is complete nobody may take a tail yet; the items only fill the window.
+    if (append(topic, items) > 0 && topic.ready) scheduleWake(topic);
   }
 
   function onDone(topic: Topic): void {
@@ -180,7 +182,9 @@ export function createStreamTopics(options: StreamTopicsOptions): StreamTopics {
     if (message.from === instanceId && !retained) return;
     switch (message.type) {
       case 'items':
+        // Published only once the holder's backlog was complete: whatever it carries is ready.
         onItems(topic, message.items as Item[]);
+        markReady(topic);
         return;
       case 'done':
         onDone(topic);
@@ -212,15 +216,18 @@ export function createStreamTopics(options: StreamTopicsOptions): StreamTopics {
       backoff: options.reconnect,
       giveUpMs: options.giveUpMs,
       random: options.random,
-      onConnected: () => {
+      settleMs: options.settleMs,
+      onCaughtUp: () => {
         if (topic.ready) return;
-        publish(topic, { type: 'items', from: instanceId, items: [] });
+        // The backlog read so far goes out as one publication: other instances get it complete.
+        const backlog = topic.window.slice();
+        publish(topic, { type: 'items', from: instanceId, items: backlog }, backlog);
         markReady(topic);
       },
       onItems: (items) => {
-        // Publish first: other instances learn of the items at the same moment as local watchers.
-        publish(topic, { type: 'items', from: instanceId, items }, items);
         onItems(topic, items);
+        // Publish live items at once; a backlog still arriving goes out whole when caught up.
+        if (topic.ready) publish(topic, { type: 'items', from: instanceId, items }, items);
       },
       onDone: () => {
         publish(topic, { type: 'done', from: instanceId });
@@ -385,6 +392,8 @@ export function createStreamTopics(options: StreamTopicsOptions): StreamTopics {
     const take = (): StreamBatch<StreamItem[K]> | null => {
       if (!topic.ready) return null;
       if (cursor.next < 0) cursor.next = startIndex(topic, kind, start);
+      // A stream that failed before anything arrived has no first event, only its error.
+      if (topic.error && head(topic) <= cursor.next) return null;
       if (cursor.next < topic.base) {
         cursor.dropped += topic.base - cursor.next;
         cursor.next = topic.base;

@@ -13,7 +13,7 @@ import { type CoordinatorClient, createCoordinatorClient } from '../../src/coord
 import { createEmulator, EMULATOR_KEYS, type Emulator } from '../../src/emulator/index.js';
 import type { IdempotencyStore } from '../../src/idempotency.js';
 import { createRedisIdempotencyStore } from '../../src/idempotency-redis.js';
-import { createLiveHub, type PollingLiveHub } from '../../src/live/hub.js';
+import { createLiveHub, type PollingLiveHub, type StreamSettings } from '../../src/live/hub.js';
 import { createRedisLeaseStore } from '../../src/live/lease.js';
 import { createRedisPubSub } from '../../src/live/pubsub.js';
 import type { LiveMessage } from '../../src/live/types.js';
@@ -64,6 +64,8 @@ export interface LiveInstanceOptions {
   redisPrefix?: string;
   leaseTtlMs?: number;
   drainDelayMs?: number;
+  /** Stream relay tuning (tests shorten reconnect delays and batching). */
+  streams?: Partial<StreamSettings>;
 }
 
 export async function startLiveInstance(emulator: Emulator, options: LiveInstanceOptions = {}): Promise<LiveInstance> {
@@ -91,6 +93,7 @@ export async function startLiveInstance(emulator: Emulator, options: LiveInstanc
   const hub = createLiveHub({
     fetch: coordinatorPollFetch(client, config.requestTimeoutMs),
     open: coordinatorStreamOpen(client),
+    streams: { batchMs: 5, reconnect: { baseMs: 20, maxMs: 200 }, ...options.streams },
     pollIntervalMs: config.pollIntervalMs,
     pollMaxIntervalMs: config.pollMaxIntervalMs,
     pollGiveUpMs: config.pollGiveUpMs,
