@@ -8,6 +8,7 @@ import './benchmark.js';
 import './queue.js';
 import './job-logs.js';
 import './job-metrics.js';
+import './scoreboard.js';
 import './cluster.js';
 import './data.js';
 import './viewer.js';

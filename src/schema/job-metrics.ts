@@ -140,7 +140,7 @@ function addSnapshot(builders: Map<string, SeriesBuilder>, snapshot: MetricsSnap
  */
 async function readHistory(context: Context, jobId: string, builders: Map<string, SeriesBuilder>): Promise<void> {
   const latest = await context.api.getJobMetrics(jobId);
-  if (latest === null || latest.step === null) return;
+  if (latest === null || latest.step === null || Object.keys(latest.values).length === 0) return;
   let read = 0;
   try {
     const stream = await context.api.streamJobMetrics(jobId, { since: '0', idleTimeoutMs: HISTORY_IDLE_MS });
