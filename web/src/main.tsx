@@ -3,6 +3,7 @@ import 'uplot/dist/uPlot.min.css';
 import './style.css';
 import { render } from 'preact';
 import { type Route, useRoute } from './router';
+import { RunView } from './run';
 import { RunsView } from './runs';
 import { CredentialBar, useCredentialEpoch } from './ui';
 
@@ -10,6 +11,8 @@ function View({ route }: { route: Route }) {
   switch (route.view) {
     case 'runs':
       return <RunsView key={route.query.get('status') ?? ''} query={route.query} />;
+    case 'run':
+      return <RunView key={route.id} id={route.id} />;
     default:
       return (
         <p>
