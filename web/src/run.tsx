@@ -85,7 +85,8 @@ export function MetricsChart({ points }: { points: readonly MetricPoint[] }) {
   );
 }
 
-function useLiveEvaluations(evaluations: EvaluationRowFragment[]): EvaluationRowFragment[] {
+/** Follows each unfinished evaluation through `evaluationUpdated` until it ends. */
+export function useLiveEvaluations(evaluations: EvaluationRowFragment[]): EvaluationRowFragment[] {
   const [live, setLive] = useState(() => new Map<string, EvaluationRowFragment>());
   const watched = evaluations
     .filter((e) => !e.isTerminal)

@@ -4,6 +4,16 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+export type BenchmarkInput = {
+  /** Required for custom-* benchmarks: a URI the coordinator can read. */
+  dataset?: string | null | undefined;
+  /** mmlu, humaneval, gsm8k, ... or custom-<name> with a dataset. */
+  name: string;
+  /** At least 1; the coordinator’s default when omitted. */
+  numSamples?: number | null | undefined;
+  parameters?: Array<KeyValueInput> | null | undefined;
+};
+
 export type CancelTrainingJobInput = {
   clientMutationId?: string | number | null | undefined;
   id: string | number;
@@ -26,6 +36,12 @@ export type JobStatus =
   | 'SCHEDULING'
   | 'TRAINING'
   | 'UNKNOWN';
+
+export type KeyValueInput = {
+  key: string;
+  /** Always a string, e.g. "0.0", as the coordinator requires. */
+  value: string;
+};
 
 export type PauseTrainingJobInput = {
   clientMutationId?: string | number | null | undefined;
@@ -58,6 +74,19 @@ export type RetryTrainingJobInput = {
   id: string | number;
 };
 
+export type SubmitEvaluationInput = {
+  benchmarks: Array<BenchmarkInput>;
+  /** Score this checkpoint; omit for the final model. */
+  checkpointId?: string | null | undefined;
+  clientMutationId?: string | number | null | undefined;
+  /** Retrying with the same key and input within 24 h returns the same evaluation, submitted once. */
+  idempotencyKey?: string | null | undefined;
+  /** The training job to evaluate (global ID or job_…). */
+  jobId: string | number;
+  /** Defaults to the job’s output model or the checkpoint. */
+  modelUri?: string | null | undefined;
+};
+
 export type TrainingJobFilter = {
   /** Any of these statuses. */
   status?: Array<JobStatus> | null | undefined;
@@ -72,6 +101,27 @@ export type UserErrorCode =
   | 'IDEMPOTENCY_KEY_REUSED'
   /** A referenced resource does not exist for your tenant. */
   | 'NOT_FOUND';
+
+export type EvaluateTargetQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type EvaluateTargetQuery = { trainingJob: { id: string, jobId: string, name: string | null, status: JobStatus, rawStatus: string, phase: Phase, isTerminal: boolean, outputModelUri: string | null, checkpoints: Array<{ checkpointId: string, step: number | null, epoch: number | null, uri: string | null }> } | null };
+
+export type ValidateDatasetsQueryVariables = Exact<{
+  uris: Array<string> | string;
+}>;
+
+
+export type ValidateDatasetsQuery = { validateDataSources: Array<{ uri: string, ok: boolean, message: string | null }> };
+
+export type SubmitEvaluationMutationVariables = Exact<{
+  input: SubmitEvaluationInput;
+}>;
+
+
+export type SubmitEvaluationMutation = { submitEvaluation: { evaluation: { id: string, evaluationId: string, status: JobStatus, rawStatus: string, phase: Phase, isTerminal: boolean, createdAt: string | null, completedAt: string | null, message: string | null, modelUri: string | null, checkpoint: { checkpointId: string, step: number | null, epoch: number | null } | null, benchmarks: Array<{ name: string, status: JobStatus | null, score: number | null, dataset: string | null, numSamples: number | null }> } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: UserErrorCode }>, warnings: Array<{ field: Array<string> | null, message: string }> } };
 
 export type EvaluationRowFragment = { id: string, evaluationId: string, status: JobStatus, rawStatus: string, phase: Phase, isTerminal: boolean, createdAt: string | null, completedAt: string | null, message: string | null, modelUri: string | null, checkpoint: { checkpointId: string, step: number | null, epoch: number | null } | null, benchmarks: Array<{ name: string, status: JobStatus | null, score: number | null, dataset: string | null, numSamples: number | null }> };
 
@@ -262,6 +312,76 @@ export const RunLiveFragmentDoc = new TypedDocumentString(`
   updatedAt
   message
 }`, {"fragmentName":"RunLive"}) as unknown as TypedDocumentString<RunLiveFragment, unknown>;
+export const EvaluateTargetDocument = new TypedDocumentString(`
+    query EvaluateTarget($id: ID!) {
+  trainingJob(id: $id) {
+    id
+    jobId
+    name
+    status
+    rawStatus
+    phase
+    isTerminal
+    outputModelUri
+    checkpoints {
+      checkpointId
+      step
+      epoch
+      uri
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<EvaluateTargetQuery, EvaluateTargetQueryVariables>;
+export const ValidateDatasetsDocument = new TypedDocumentString(`
+    query ValidateDatasets($uris: [String!]!) {
+  validateDataSources(uris: $uris) {
+    uri
+    ok
+    message
+  }
+}
+    `) as unknown as TypedDocumentString<ValidateDatasetsQuery, ValidateDatasetsQueryVariables>;
+export const SubmitEvaluationDocument = new TypedDocumentString(`
+    mutation SubmitEvaluation($input: SubmitEvaluationInput!) {
+  submitEvaluation(input: $input) {
+    evaluation {
+      ...EvaluationRow
+    }
+    userErrors {
+      field
+      message
+      code
+    }
+    warnings {
+      field
+      message
+    }
+  }
+}
+    fragment EvaluationRow on Evaluation {
+  id
+  evaluationId
+  status
+  rawStatus
+  phase
+  isTerminal
+  createdAt
+  completedAt
+  message
+  modelUri
+  checkpoint {
+    checkpointId
+    step
+    epoch
+  }
+  benchmarks {
+    name
+    status
+    score
+    dataset
+    numSamples
+  }
+}`) as unknown as TypedDocumentString<SubmitEvaluationMutation, SubmitEvaluationMutationVariables>;
 export const RunDocument = new TypedDocumentString(`
     query Run($id: ID!) {
   trainingJob(id: $id) {
