@@ -123,6 +123,19 @@ function useErrorMapping(): Plugin<Context> {
   };
 }
 
+/**
+ * Tells a client honestly when its request ran on the embedded emulator's development key (it sent
+ * no credential and the gateway has a default one), so a page can say so instead of guessing.
+ */
+function useDefaultCredentialHeader(): Plugin {
+  return {
+    onResponse: ({ request, response }) => {
+      if (!request.headers.has('authorization'))
+        response.headers.set('x-scaimind-credential', 'emulator-development-key');
+    },
+  };
+}
+
 function useRequestIdHeader(): Plugin {
   return {
     onResponse: ({ request, response }) => {
@@ -236,6 +249,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
       useErrorMapping(),
       ...securityPlugins(config, { persistedOperations: deps.persistedOperations }),
       useRequestIdHeader(),
+      ...(defaultCredential ? [useDefaultCredentialHeader()] : []),
     ],
   });
 }

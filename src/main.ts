@@ -5,6 +5,7 @@
  */
 
 import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { createGateway } from './app.js';
 import { type Config, ConfigError, type EmulatorConfig, loadConfig, loadEmulatorConfig } from './config.js';
@@ -21,6 +22,7 @@ import { combineOnCall, createMetrics } from './metrics.js';
 import { breakerOptions, createReadinessProbe } from './readiness.js';
 import { parsePersistedOperations } from './security.js';
 import { startServer } from './server.js';
+import { loadStaticSite } from './static-site.js';
 import { createTracing } from './tracing.js';
 
 const writeLine = (line: string) => process.stdout.write(`${line}\n`);
@@ -107,6 +109,9 @@ async function runGateway(config: Config, log: Logger): Promise<void> {
     tracing,
     persistedOperations,
   });
+  const webDist = fileURLToPath(new URL('../web/dist/', import.meta.url));
+  const site = await loadStaticSite(webDist);
+  if (!site) log.warn('the runs page is not built: `npm run build:web` builds it for /', { dir: webDist });
   const ready = createReadinessProbe({ client, intervalMs: config.readyIntervalMs });
   const server = await startServer(gateway, {
     host: config.host,
@@ -116,9 +121,11 @@ async function runGateway(config: Config, log: Logger): Promise<void> {
     ready,
     // SSE streams are invisible to the server: ending the watches lets their connections finish.
     onDrain: () => live.close(),
+    site,
   });
   log.info('gateway listening', {
     url: server.url,
+    runsPage: site ? server.url.replace(/\/graphql$/, '/') : null,
     graphiql: server.url,
     coordinator: baseUrl,
     live: redis ? 'redis (shared across instances)' : 'in-process',
