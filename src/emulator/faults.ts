@@ -30,9 +30,14 @@ export interface FaultDecision {
   /** For event streams: the action strikes after this many events (undefined: at once). */
   afterEvents?: number;
   action:
-    | { kind: 'status'; status: number; code: string; retryAfter: number | undefined }
-    | { kind: 'reset' | 'malformed' | 'hang' }
+    | ({ kind: 'status'; status: number; code: string; retryAfter: number | undefined } & AfterHandling)
+    | ({ kind: 'reset' | 'malformed' | 'hang' } & AfterHandling)
     | undefined;
+}
+
+/** True: the handler runs (with its side effects) before the fault replaces its reply. */
+interface AfterHandling {
+  afterHandling: boolean;
 }
 
 interface ActiveFault {
@@ -59,6 +64,9 @@ function validate(spec: FaultSpec): void {
   }
   if (spec.retryAfter !== undefined && !(spec.retryAfter >= 0))
     throw new TypeError(`${where}: retryAfter must be >= 0`);
+  if (spec.afterHandling && spec.kind === 'latency') {
+    throw new TypeError(`${where}: afterHandling applies to failures, not to latency`);
+  }
 }
 
 /** Matches 'GET /jobs/{job_id}', 'GET *' (any route of that method) and '*' (anything). */
@@ -116,8 +124,9 @@ export class FaultInjector {
           status,
           code: spec.code ?? defaultCodeFor(status),
           retryAfter: spec.retryAfter ?? (status === 429 ? 1 : undefined),
+          afterHandling: spec.afterHandling ?? false,
         };
-      } else decision.action = { kind: spec.kind };
+      } else decision.action = { kind: spec.kind, afterHandling: spec.afterHandling ?? false };
       if (spec.afterEvents !== undefined) decision.afterEvents = spec.afterEvents;
     }
     return decision;

@@ -104,7 +104,8 @@ async function handleScaiMind(
   await rt.timers.sleep(rt.latencyMs + decision.latencyMs);
   if (res.destroyed) return;
   const midStream = route.kind === 'stream' && decision.afterEvents !== undefined;
-  if (!midStream && applyFault(decision.action, req, res, requestId)) return;
+  const after = decision.action?.afterHandling ? decision.action : undefined;
+  if (!midStream && after === undefined && applyFault(decision.action, req, res, requestId)) return;
 
   const principal = authenticate(req.headers.authorization);
   authorize(principal, route.permission);
@@ -123,6 +124,8 @@ async function handleScaiMind(
   };
   if (route.kind === 'json') {
     const reply = route.handle(ctx);
+    // The work is done; the caller just never learns it (the docs' "504 may still have created it").
+    if (applyFault(after, req, res, requestId)) return;
     sendOk(res, reply.status, reply.data);
     return;
   }

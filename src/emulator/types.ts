@@ -45,10 +45,16 @@ export interface FaultSpec {
   /** Only the next N matching calls; default unlimited. */
   count?: number;
   /**
-   * Event-stream routes only: let this many events through, then strike mid-stream (`reset` cuts
+   * Event-stream routes only: let this many events through, then strike mid-stream (`reset` drops
    * the connection, `status` sends `event: error`, `hang` goes silent, `malformed` sends a bad frame).
    */
   afterEvents?: number;
+  /**
+   * Run the request first (its effects happen: a POST /jobs creates the job), then fail it this
+   * way instead of answering: the ambiguous failure the docs warn about. JSON routes only; not
+   * for 'latency'.
+   */
+  afterHandling?: boolean;
 }
 
 export interface EmulatorStats {

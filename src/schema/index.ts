@@ -12,6 +12,7 @@ import './scoreboard.js';
 import './cluster.js';
 import './data.js';
 import './viewer.js';
+import './training-submission.js';
 
 let schema: GraphQLSchema | undefined;
 
