@@ -108,6 +108,18 @@ describe('client transport (scripted stub upstream)', () => {
     expect(error.message).not.toContain('job_id');
   });
 
+  it('reports a 2xx without an object payload as malformed (every endpoint answers with an object)', async () => {
+    const { client } = await setup([
+      { status: 200, body: envelope([1, 2]) },
+      { status: 200, body: [] },
+      { status: 204 },
+    ]);
+    for (let i = 0; i < 3; i++) {
+      const error = await failure(client.request({ method: 'GET', route: '/queue', credential: CREDENTIAL }));
+      expect(error).toMatchObject({ kind: 'malformed', code: 'MALFORMED_RESPONSE', route: 'GET /queue' });
+    }
+  });
+
   it('treats an HTML 502 page as malformed and still retries the GET', async () => {
     const { client, stub } = await setup([
       { status: 502, body: '<html>Bad gateway</html>', headers: { 'content-type': 'text/html' } },
@@ -401,6 +413,12 @@ describe('coordinator api against the emulator', () => {
       );
       expect(error).toMatchObject({ kind: 'http', status: 400, code: 'INVALID_ARGUMENT' });
       expect(error.details.map((d) => d.field)).toEqual(['benchmarks[0].name']);
+      // Resolvers get the path in the gateway's own names, not the wire's.
+      expect(error.fieldPath).toEqual(['benchmarks', '0', 'name']);
+    });
+
+    it('answers null for a job without a metrics snapshot (404), not an error', async () => {
+      expect(await api.getJobMetrics('job_does_not_exist')).toBeNull();
     });
 
     it('422 with details for an out-of-range page size', async () => {
@@ -600,8 +618,8 @@ describe('coordinator api against the emulator', () => {
 
     it('reads metrics and the queue', async () => {
       const metrics = await api.getJobMetrics(byName('support-lora-v4').jobId);
-      expect(metrics.jobId).toBe(byName('support-lora-v4').jobId);
-      expect(metrics.values.loss).toEqual(expect.any(Number));
+      expect(metrics?.jobId).toBe(byName('support-lora-v4').jobId);
+      expect(metrics?.values.loss).toEqual(expect.any(Number));
       const queue = await api.getQueue();
       expect(queue.depth).toBe(Object.values(queue.byStatus).reduce((a, b) => a + b, 0));
     });

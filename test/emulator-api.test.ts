@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JOB_STATUSES } from '../src/coordinator/domain.js';
 import { createEmulator, EMULATOR_KEYS, type Emulator } from '../src/emulator/index.js';
 import { SEEDED } from '../src/emulator/seed.js';
 import { call, jobNamed, walk } from './support/emulator-http.js';
@@ -106,7 +105,7 @@ describe('tenant isolation', () => {
     const acmeIds = new Set((await walk(emulator, '/jobs', { page_size: 100 })).items.map((j) => j.job_id));
     expect(globexJobs.items.some((j) => acmeIds.has(j.job_id))).toBe(false);
     const queue = await call(emulator, 'GET', '/queue', { key: EMULATOR_KEYS.otherTenant });
-    expect(queue.body.data.jobs.every((j: { job_id: string }) => !acmeIds.has(j.job_id))).toBe(true);
+    expect(queue.body.data.entries.every((j: { job_id: string }) => !acmeIds.has(j.job_id))).toBe(true);
   });
 });
 
@@ -114,7 +113,24 @@ describe('seed data', () => {
   it('puts acme jobs in every one of the 13 statuses, with labels and checkpoints', async () => {
     const { items } = await walk(emulator, '/jobs', { page_size: 100 });
     expect(items).toHaveLength(36);
-    expect(new Set(items.map((j) => j.status))).toEqual(new Set(JOB_STATUSES));
+    // The contract's 13 statuses, spelled out: the emulator must not pass by sharing the gateway's list.
+    expect(new Set(items.map((j) => j.status))).toEqual(
+      new Set([
+        'PENDING',
+        'QUEUED',
+        'SCHEDULING',
+        'PREPARING',
+        'TRAINING',
+        'CHECKPOINTING',
+        'PAUSED',
+        'EVALUATING',
+        'EXPORTING',
+        'COMPLETED',
+        'FAILED',
+        'CANCELLED',
+        'PREEMPTED',
+      ]),
+    );
     expect(items.every((j) => typeof j.labels.team === 'string' && typeof j.labels.project === 'string')).toBe(true);
     expect(new Set(items.map((j) => j.training_config.training_type)).size).toBeGreaterThan(3);
     const named = Object.fromEntries(items.map((j) => [j.name, j]));
@@ -151,13 +167,17 @@ describe('seed data', () => {
 describe('queue, metrics and data validation', () => {
   it('reports the tenant queue with positions', async () => {
     const reply = await call(emulator, 'GET', '/queue');
-    const { depth, by_status, jobs } = reply.body.data;
-    expect(depth).toBe(jobs.length);
+    const { depth, by_status, entries } = reply.body.data;
+    expect(depth).toBe(entries.length);
     expect(by_status.QUEUED + by_status.PENDING).toBe(depth);
-    const queued = jobs.filter((j: { status: string }) => j.status === 'QUEUED');
-    expect(queued.map((j: { queue_position: number }) => j.queue_position)).toEqual(
-      queued.map((_: unknown, i: number) => i + 1),
-    );
+    const queued = entries.filter((e: { position: number }) => e.position > 0);
+    expect(queued.map((e: { position: number }) => e.position)).toEqual(queued.map((_: unknown, i: number) => i + 1));
+    expect(by_status.QUEUED).toBe(queued.length);
+    // Evaluations share the queue with training jobs, and a job's own queue_position agrees.
+    expect(new Set(entries.map((e: { type: string }) => e.type))).toEqual(new Set(['training', 'evaluation']));
+    const firstJob = entries.find((e: { type: string; position: number }) => e.type === 'training' && e.position > 0);
+    const job = (await call(emulator, 'GET', `/jobs/${firstJob.job_id}`)).body.data;
+    expect(job.queue_position).toBe(firstJob.position);
   });
 
   it('serves the latest metrics of a training job and an empty snapshot before training', async () => {
@@ -229,5 +249,26 @@ describe('server-sent events', () => {
     const text = await res.text();
     expect(text).toContain('event: log');
     expect(text).toContain('"level":"ERROR"');
+  });
+});
+
+describe('independence', () => {
+  it('imports nothing from the gateway: it stands for an upstream the gateway does not control', async () => {
+    const { readdir, readFile } = await import('node:fs/promises');
+    const root = new URL('../src/emulator/', import.meta.url);
+    const files = (await readdir(root, { recursive: true })).filter((f) => f.endsWith('.ts'));
+    const outside: string[] = [];
+    for (const file of files) {
+      const text = await readFile(new URL(file, root), 'utf8');
+      const depth = file.split('/').length - 1;
+      for (const match of text.matchAll(/from '(\.[^']+)'/g)) {
+        const target = match[1] ?? '';
+        // Climbing more levels than the file sits below src/emulator/ leaves the emulator.
+        const ups = target.split('/').filter((s) => s === '..').length;
+        if (ups > depth) outside.push(`${file}: ${target}`);
+      }
+    }
+    expect(files.length).toBeGreaterThan(10);
+    expect(outside).toEqual([]);
   });
 });

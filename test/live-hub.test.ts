@@ -5,10 +5,10 @@
 import type { GraphQLError } from 'graphql';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Evaluation } from '../src/coordinator/domain.js';
-import type { Watcher } from '../src/live/hub.js';
+import { createLiveHub, type LiveHubOptions, type PollingLiveHub } from '../src/live/hub.js';
 import { createMemoryLeaseStore } from '../src/live/lease.js';
-import { createLiveHub, type LiveHubOptions, type LiveMessage, type PollingLiveHub } from '../src/live/pollers.js';
 import { createMemoryPubSub } from '../src/live/pubsub.js';
+import type { LiveMessage, Watcher } from '../src/live/types.js';
 import {
   createFakeUpstream,
   eventually,

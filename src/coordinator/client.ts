@@ -1,16 +1,30 @@
 /**
- * The one narrow HTTP layer to the coordinator (ScaiMind REST): an undici pool plus resilience.
+ * The one narrow HTTP layer to the coordinator (ScaiMind REST): an undici pool, composed with the
+ * reply reader (`reply.ts`), the retry policy (`retry.ts`) and the per-route circuit breaker
+ * (`breaker.ts`), the way octokit keeps retries and throttling out of its fetch wrapper.
  *
- * It knows the envelope, the error body, the rate-limit headers, timeouts, retries (GET only) and
- * an optional circuit breaker. It knows nothing about endpoints or domain types (that is `api.ts`)
- * and nothing about GraphQL. This is the gateway's hot path, so per-call work is kept to what a
- * call genuinely needs: routes are compiled once, bodies are parsed once, and a successful call
- * allocates little beyond its reply.
+ * It knows URLs, timeouts, aborts and the order of attempts. It knows nothing about endpoints or
+ * domain types (that is `api.ts`) and nothing about GraphQL. This is the gateway's hot path, so
+ * per-call work is kept to what a call genuinely needs: routes are compiled once, bodies are parsed
+ * once, and a successful call allocates little beyond its reply.
  */
 import { EventEmitter } from 'node:events';
 import { type Dispatcher, Pool } from 'undici';
-import type { RateLimitInfo } from './domain.js';
-import { CoordinatorError, type CoordinatorErrorDetail, codeForStatus } from './errors.js';
+import { abortWatchers } from './abort.js';
+import {
+  type BreakerOutcome,
+  type BreakerState,
+  type CircuitBreakerOptions,
+  createBreakers,
+  isUpstreamFailureStatus,
+} from './breaker.js';
+import { CoordinatorError } from './errors.js';
+import { type CoordinatorResponse, readReply } from './reply.js';
+import { createRetryPolicy, type RetryOptions, sleep } from './retry.js';
+
+export type { BreakerState, CircuitBreakerOptions } from './breaker.js';
+export type { CoordinatorResponse } from './reply.js';
+export type { RetryOptions } from './retry.js';
 
 /** One upstream attempt, as reported to `onCall` (metrics, tracing). */
 export interface CallEvent {
@@ -24,31 +38,6 @@ export interface CallEvent {
   errorCode?: string;
   /** 1 for the first attempt, 2 for the first retry, ... */
   attempt: number;
-}
-
-/** Retry policy for GETs (POSTs are never retried). */
-export interface RetryOptions {
-  /** Attempts in total, including the first. Default 3. */
-  maxAttempts?: number;
-  /** Base of the exponential backoff. Default 100 ms. */
-  baseDelayMs?: number;
-  /** Cap of one backoff sleep. Default 2000 ms. */
-  maxDelayMs?: number;
-  /** No attempt or sleep runs later than this long after the call started. Default 8000 ms. */
-  maxTotalMs?: number;
-}
-
-/**
- * Opt-in circuit breaker, one per route (`METHOD /template`): after `failureThreshold` consecutive
- * upstream failures of that route (network errors, timeouts, 502/503/504) its calls fail at once
- * with kind `circuit_open` for `resetTimeoutMs`; then a single probe call decides whether to close
- * it again. One failing endpoint does not take the healthy ones down with it.
- */
-export interface CircuitBreakerOptions {
-  /** Default 5. */
-  failureThreshold?: number;
-  /** Default 10000 ms. */
-  resetTimeoutMs?: number;
 }
 
 /** How to reach the coordinator and how hard to try. */
@@ -90,24 +79,6 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Epoch ms: no attempt and no backoff sleep runs past it. */
   deadline?: number;
-}
-
-/** A successful (2xx) reply with the envelope removed. */
-export interface CoordinatorResponse<T = unknown> {
-  /** The envelope's `data`, or the whole body when the coordinator sent it bare. */
-  data: T;
-  status: number;
-  rateLimit: RateLimitInfo | null;
-  requestId: string | null;
-}
-
-/** The state of one route's circuit breaker, for `/ready` and `/metrics`. */
-export interface BreakerState {
-  /** `METHOD /template`, e.g. `GET /jobs/{job_id}`. */
-  route: string;
-  state: 'closed' | 'open' | 'half_open';
-  /** Consecutive upstream failures so far. */
-  failures: number;
 }
 
 /** A connection to one coordinator. */
@@ -194,143 +165,18 @@ export function buildQuery(query: Record<string, QueryValue> | undefined): strin
 }
 
 // ---------------------------------------------------------------------------------------------
-// Reply parsing
-// ---------------------------------------------------------------------------------------------
-
-type ReplyHeaders = Record<string, string | string[] | undefined>;
-type Rec = Record<string, unknown>;
-
-function isRecord(value: unknown): value is Rec {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function headerValue(headers: ReplyHeaders, name: string): string | null {
-  const value = headers[name];
-  if (value === undefined) return null;
-  return typeof value === 'string' ? value : (value[0] ?? null);
-}
-
-function finiteNumber(value: unknown): number | null {
-  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() ? Number(value) : Number.NaN;
-  return Number.isFinite(n) ? n : null;
-}
-
-/** Parses the `X-Scaigrid-Ratelimit-*` headers; null when the reply had none. */
-export function parseRateLimit(headers: ReplyHeaders, nowMs = Date.now()): RateLimitInfo | null {
-  const limit = headerValue(headers, 'x-scaigrid-ratelimit-limit');
-  const remaining = headerValue(headers, 'x-scaigrid-ratelimit-remaining');
-  const reset = headerValue(headers, 'x-scaigrid-ratelimit-reset');
-  if (limit === null && remaining === null && reset === null) return null;
-  let resetSeconds = finiteNumber(reset);
-  // Some gateways send the reset as an epoch timestamp rather than a delta.
-  if (resetSeconds !== null && resetSeconds > 1e9) resetSeconds = Math.max(0, Math.ceil(resetSeconds - nowMs / 1000));
-  return { limit: finiteNumber(limit), remaining: finiteNumber(remaining), resetSeconds };
-}
-
-/** `Retry-After` as delta-seconds or an HTTP date → seconds (never negative). */
-export function parseRetryAfter(value: string | null, nowMs = Date.now()): number | null {
-  if (value === null || value === '') return null;
-  const seconds = finiteNumber(value);
-  if (seconds !== null) return Math.max(0, seconds);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? null : Math.max(0, Math.ceil((date - nowMs) / 1000));
-}
-
-/** The part of the Authorization value that is secret (the token after the scheme). */
-function secretOf(credential: string | null): string | null {
-  if (!credential) return null;
-  const space = credential.indexOf(' ');
-  const token = space >= 0 ? credential.slice(space + 1).trim() : credential;
-  return token.length >= 4 ? token : null;
-}
-
-/** Upstream text may echo what it was sent; make sure the caller's token never travels on. */
-function scrub(text: string, secret: string | null): string {
-  return secret !== null && text.includes(secret) ? text.replaceAll(secret, '[REDACTED]') : text;
-}
-
-function detailsOf(value: unknown, secret: string | null): CoordinatorErrorDetail[] {
-  const out: CoordinatorErrorDetail[] = [];
-  if (!Array.isArray(value)) return out;
-  for (const item of value) {
-    if (!isRecord(item)) continue;
-    const field = typeof item.field === 'string' ? item.field : '';
-    const message = typeof item.message === 'string' ? scrub(item.message, secret) : '';
-    out.push({ field, message });
-  }
-  return out;
-}
-
-function requestIdOf(body: unknown, headers: ReplyHeaders): string | null {
-  if (isRecord(body) && isRecord(body.meta) && typeof body.meta.request_id === 'string') return body.meta.request_id;
-  return headerValue(headers, 'x-request-id');
-}
-
-/** `{"status":"ok","data":…}` (status optional) versus a bare payload that merely has a `data` key. */
-function isEnvelope(body: Rec): boolean {
-  return 'data' in body && (body.status === undefined || body.status === 'ok');
-}
-
-// ---------------------------------------------------------------------------------------------
 // Transport errors
 // ---------------------------------------------------------------------------------------------
 
-/** Transport failures worth another GET attempt: the request most likely never reached a handler. */
-const RETRIABLE_NETWORK_CODES: ReadonlySet<string> = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'ECONNABORTED',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EAI_AGAIN',
-  'ENETUNREACH',
-  'EHOSTUNREACH',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
 const TIMEOUT_CODES: ReadonlySet<string> = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
 function errorCodeOf(error: unknown): string | null {
-  if (!isRecord(error) && !(error instanceof Error)) return null;
+  if (typeof error !== 'object' || error === null) return null;
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string') return code;
   // Connection errors sometimes arrive wrapped (AggregateError from happy eyeballs, or `cause`).
   const cause = (error as { cause?: unknown }).cause;
   return cause !== undefined && cause !== error ? errorCodeOf(cause) : null;
-}
-
-const RETRY_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
-/** Replies that say the upstream itself is unhealthy (429 is about the caller, 500 about one request). */
-const BREAKER_STATUSES: ReadonlySet<number> = new Set([502, 503, 504]);
-
-// ---------------------------------------------------------------------------------------------
-// Abort fan-out
-// ---------------------------------------------------------------------------------------------
-
-const watchersBySignal = new WeakMap<AbortSignal, Set<() => void>>();
-
-/**
- * The callbacks to run when `signal` aborts. One request scope's signal is shared by many
- * concurrent calls; a single listener per signal fanning out to a Set is cheaper than a listener
- * per attempt and does not trip Node's MaxListeners warning. The listener lives as long as the
- * signal does.
- */
-function abortWatchers(signal: AbortSignal): Set<() => void> {
-  let watchers = watchersBySignal.get(signal);
-  if (watchers === undefined) {
-    const created = new Set<() => void>();
-    watchers = created;
-    watchersBySignal.set(signal, created);
-    signal.addEventListener(
-      'abort',
-      () => {
-        for (const watcher of created) watcher();
-        created.clear();
-      },
-      { once: true },
-    );
-  }
-  return watchers;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -340,7 +186,7 @@ function abortWatchers(signal: AbortSignal): Set<() => void> {
 /** Outcome of one attempt; failures say whether another attempt could help. */
 type Attempt<T> =
   | { ok: true; response: CoordinatorResponse<T> }
-  | { ok: false; error: CoordinatorError; retriable: boolean; upstreamFailure: boolean };
+  | { ok: false; error: CoordinatorError; retriable: boolean; breaker: BreakerOutcome };
 
 /** Everything an attempt needs that does not change between attempts. */
 interface Call {
@@ -356,12 +202,6 @@ interface Call {
   credential: string | null;
 }
 
-interface Breaker {
-  failures: number;
-  openUntil: number;
-  probing: boolean;
-}
-
 /**
  * Creates a client for one coordinator origin.
  *
@@ -373,19 +213,12 @@ export function createCoordinatorClient(options: CoordinatorClientOptions): Coor
   const origin = base.origin;
   const basePath = base.pathname.replace(/\/+$/, '');
   const timeoutMs = options.timeoutMs ?? 5000;
-  const maxAttempts = Math.max(1, options.retry?.maxAttempts ?? 3);
-  const baseDelayMs = options.retry?.baseDelayMs ?? 100;
-  const maxDelayMs = options.retry?.maxDelayMs ?? 2000;
-  const maxTotalMs = options.retry?.maxTotalMs ?? 8000;
+  const retry = createRetryPolicy(options.retry);
+  const breakers = createBreakers(options.circuitBreaker);
   const onCall = options.onCall;
   const ownsDispatcher = options.dispatcher === undefined;
   const dispatcher: Dispatcher =
     options.dispatcher ?? new Pool(origin, { connections: options.connections ?? 64, pipelining: 1 });
-  const breakerOn = options.circuitBreaker !== undefined;
-  const breakerThreshold = Math.max(1, options.circuitBreaker?.failureThreshold ?? 5);
-  const breakerResetMs = options.circuitBreaker?.resetTimeoutMs ?? 10_000;
-  /** Keyed by `Call.label`; route templates are a fixed set, so this stays small. */
-  const breakers = new Map<string, Breaker>();
   const routes = new Map<string, CompiledRoute>();
   let closed: Promise<void> | null = null;
 
@@ -428,81 +261,39 @@ export function createCoordinatorClient(options: CoordinatorClientOptions): Coor
     return fail(call, 'timeout', 'DEADLINE_EXCEEDED', `${call.label} timed out after ${Math.round(ms)} ms`);
   }
 
-  /** Turns a reply (any status) into a response or a failure. The body has been read in full. */
-  function interpret<T>(call: Call, status: number, headers: ReplyHeaders, text: string): Attempt<T> {
-    let body: unknown;
-    let parsed = true;
-    if (text.length > 0) {
-      try {
-        body = JSON.parse(text);
-      } catch {
-        parsed = false;
-      }
-    }
-    const rateLimit = parseRateLimit(headers);
-    const retriableStatus = call.method === 'GET' && RETRY_STATUSES.has(status);
-    const upstreamFailure = BREAKER_STATUSES.has(status);
-    const ok = status >= 200 && status < 300;
-    const empty = text.length === 0;
-
-    if (!parsed || (ok && empty && status !== 204) || (!ok && !empty && !isRecord(body))) {
-      const error = new CoordinatorError({
-        kind: 'malformed',
-        code: 'MALFORMED_RESPONSE',
-        status,
-        // The body itself stays out of the message: it may be huge, or echo the request.
-        message: `${call.label} returned a malformed ${status} reply (${parsed ? 'unexpected JSON shape' : 'not JSON'})`,
-        method: call.method,
-        route: call.label,
-        requestId: headerValue(headers, 'x-request-id'),
-        retryAfterSeconds: parseRetryAfter(headerValue(headers, 'retry-after')),
-        rateLimit,
-      });
-      return { ok: false, error, retriable: retriableStatus, upstreamFailure };
-    }
-
-    const record = isRecord(body) ? body : null;
-    // A 2xx that still carries the error envelope is an error all the same.
-    if (ok && !(record !== null && record.status === 'error' && isRecord(record.error))) {
-      const data = record !== null && isEnvelope(record) ? record.data : body;
-      return { ok: true, response: { data: data as T, status, rateLimit, requestId: requestIdOf(body, headers) } };
-    }
-
-    const wireError = record !== null && isRecord(record.error) ? record.error : null;
-    const code = typeof wireError?.code === 'string' && wireError.code ? wireError.code : codeForStatus(status);
-    const secret = secretOf(call.credential);
-    const upstreamMessage = typeof wireError?.message === 'string' ? scrub(wireError.message, secret) : '';
-    const error = new CoordinatorError({
-      kind: 'http',
-      code,
-      status,
-      message: `${call.label} failed: ${status} ${code}${upstreamMessage ? `: ${upstreamMessage}` : ''}`,
-      upstreamMessage: upstreamMessage || null,
-      method: call.method,
-      route: call.label,
-      requestId: requestIdOf(body, headers),
-      retryAfterSeconds: finiteNumber(wireError?.retry_after) ?? parseRetryAfter(headerValue(headers, 'retry-after')),
-      details: detailsOf(wireError?.details, secret),
-      rateLimit,
-    });
-    return { ok: false, error, retriable: retriableStatus, upstreamFailure };
+  /** A reply of any status, body read in full. */
+  function replied<T>(call: Call, status: number, headers: Dispatcher.ResponseData['headers'], text: string) {
+    const reply = readReply<T>(call, status, headers, text);
+    if (reply.ok) return reply;
+    const attempt: Attempt<T> = {
+      ok: false,
+      error: reply.error,
+      retriable: call.method === 'GET' && retry.retriesStatus(status),
+      breaker: isUpstreamFailureStatus(status) ? 'upstream_failure' : 'other_failure',
+    };
+    return attempt;
   }
 
   /** Maps a transport exception (no usable reply) to a failure. */
   function transportFailure<T>(call: Call, error: unknown, timedOutAfter: number | null): Attempt<T> {
-    if (call.signal?.aborted) return { ok: false, error: aborted(call), retriable: false, upstreamFailure: false };
+    if (call.signal?.aborted) return { ok: false, error: aborted(call), retriable: false, breaker: 'aborted' };
     const code = errorCodeOf(error);
     if (timedOutAfter !== null || (code !== null && TIMEOUT_CODES.has(code))) {
-      return { ok: false, error: timedOut(call, timedOutAfter ?? timeoutMs), retriable: true, upstreamFailure: true };
+      return {
+        ok: false,
+        error: timedOut(call, timedOutAfter ?? timeoutMs),
+        retriable: true,
+        breaker: 'upstream_failure',
+      };
     }
-    const retriable = code !== null && RETRIABLE_NETWORK_CODES.has(code);
+    const retriable = retry.retriesNetworkCode(code);
     const reason = code ?? 'transport error';
     return {
       ok: false,
       // The transport's own message is left out: it is not ours to vouch for.
       error: fail(call, 'network', 'UNAVAILABLE', `${call.label} could not reach the coordinator (${reason})`, error),
       retriable,
-      upstreamFailure: retriable,
+      breaker: retriable ? 'upstream_failure' : 'other_failure',
     };
   }
 
@@ -529,7 +320,7 @@ export function createCoordinatorClient(options: CoordinatorClientOptions): Coor
         signal: handle,
       });
       const text = await reply.body.text();
-      return interpret<T>(call, reply.statusCode, reply.headers, text);
+      return replied<T>(call, reply.statusCode, reply.headers, text);
     } catch (error) {
       // Never leave a half-read body behind: it would pin a pooled connection.
       reply?.body.destroy();
@@ -538,87 +329,6 @@ export function createCoordinatorClient(options: CoordinatorClientOptions): Coor
       clearTimeout(timer);
       watchers?.delete(abort);
     }
-  }
-
-  function backoffMs(failedAttempt: number): number {
-    const exp = Math.min(maxDelayMs, baseDelayMs * 2 ** (failedAttempt - 1));
-    // "Equal jitter": spreads synchronized retries while keeping a floor under the delay.
-    return exp / 2 + Math.random() * (exp / 2);
-  }
-
-  function sleep(ms: number, call: Call): Promise<void> {
-    return new Promise((resolve, reject) => {
-      // It may have fired while the failed attempt was being settled; its listeners are spent then.
-      if (call.signal?.aborted) {
-        reject(aborted(call));
-        return;
-      }
-      const watchers = call.signal === undefined ? null : abortWatchers(call.signal);
-      const onAbort = () => {
-        clearTimeout(timer);
-        reject(aborted(call));
-      };
-      const timer = setTimeout(() => {
-        watchers?.delete(onAbort);
-        resolve();
-      }, ms);
-      watchers?.add(onAbort);
-    });
-  }
-
-  function breakerOf(call: Call): Breaker | null {
-    if (!breakerOn) return null;
-    let breaker = breakers.get(call.label);
-    if (breaker === undefined) {
-      breaker = { failures: 0, openUntil: 0, probing: false };
-      // Same guard as the compiled routes: a caller passing concrete paths must not grow this forever.
-      if (breakers.size < MAX_COMPILED_ROUTES) breakers.set(call.label, breaker);
-    }
-    return breaker;
-  }
-
-  /** Null when a call may go out; otherwise the error to fail with. */
-  function breakerRejects(call: Call, breaker: Breaker | null): CoordinatorError | null {
-    if (breaker === null || breaker.failures < breakerThreshold) return null;
-    const now = Date.now();
-    if (now >= breaker.openUntil && !breaker.probing) {
-      breaker.probing = true;
-      return null;
-    }
-    return new CoordinatorError({
-      kind: 'circuit_open',
-      code: 'CIRCUIT_OPEN',
-      message: `${call.label} not attempted: the coordinator is failing on this route and its circuit is open`,
-      method: call.method,
-      route: call.label,
-      retryAfterSeconds: Math.max(0, Math.ceil((breaker.openUntil - now) / 1000)),
-    });
-  }
-
-  function breakerRecord(breaker: Breaker | null, outcome: Attempt<unknown>): void {
-    if (breaker === null) return;
-    breaker.probing = false;
-    if (outcome.ok || !outcome.upstreamFailure) {
-      if (outcome.ok || outcome.error.kind !== 'aborted') breaker.failures = 0;
-      return;
-    }
-    breaker.failures++;
-    if (breaker.failures >= breakerThreshold) breaker.openUntil = Date.now() + breakerResetMs;
-  }
-
-  function breakerStates(): BreakerState[] {
-    const now = Date.now();
-    const out: BreakerState[] = [];
-    for (const [route, breaker] of breakers) {
-      const state =
-        breaker.failures < breakerThreshold
-          ? 'closed'
-          : breaker.probing || now >= breaker.openUntil
-            ? 'half_open'
-            : 'open';
-      out.push({ route, state, failures: breaker.failures });
-    }
-    return out;
   }
 
   async function request<T>(o: RequestOptions): Promise<CoordinatorResponse<T>> {
@@ -642,17 +352,14 @@ export function createCoordinatorClient(options: CoordinatorClientOptions): Coor
     if (closed !== null) throw fail(call, 'network', 'UNAVAILABLE', `${call.label}: the coordinator client is closed`);
 
     const startedAt = Date.now();
-    const budgetEnd = Math.min(startedAt + maxTotalMs, o.deadline ?? Number.POSITIVE_INFINITY);
-    // POST has no idempotency upstream: a retried submit could create a second job.
-    const attempts = o.method === 'GET' ? maxAttempts : 1;
-
-    const breaker = breakerOf(call);
+    const budgetEnd = Math.min(startedAt + retry.maxTotalMs, o.deadline ?? Number.POSITIVE_INFINITY);
+    const attempts = retry.attempts(o.method);
 
     for (let attempt = 1; ; attempt++) {
       if (o.signal?.aborted) throw aborted(call);
       const remaining = budgetEnd - Date.now();
       if (remaining <= 0) throw timedOut(call, Date.now() - startedAt);
-      const rejected = breakerRejects(call, breaker);
+      const rejected = breakers.admit(call.method, call.label);
       if (rejected !== null) {
         report(call, attempt, performance.now(), null, rejected.code);
         throw rejected;
@@ -660,7 +367,7 @@ export function createCoordinatorClient(options: CoordinatorClientOptions): Coor
 
       const started = performance.now();
       const outcome = await attemptOnce<T>(call, Math.min(timeoutMs, remaining));
-      breakerRecord(breaker, outcome);
+      breakers.record(call.label, outcome.ok ? 'success' : outcome.breaker);
       if (outcome.ok) {
         report(call, attempt, started, outcome.response.status);
         return outcome.response;
@@ -669,17 +376,16 @@ export function createCoordinatorClient(options: CoordinatorClientOptions): Coor
       report(call, attempt, started, error.status, error.code);
       if (!outcome.retriable || attempt >= attempts) throw error;
 
-      const retryAfterMs = error.retryAfterSeconds === null ? 0 : error.retryAfterSeconds * 1000;
-      const delay = Math.max(retryAfterMs, backoffMs(attempt));
+      const delay = retry.delayMs(attempt, error);
       // Sleeping past the budget only to give up afterwards would hide the real error behind a delay.
       if (Date.now() + delay >= budgetEnd) throw error;
-      await sleep(delay, call);
+      await sleep(delay, call.signal, () => aborted(call));
     }
   }
 
   return {
     request,
-    breakerStates,
+    breakerStates: () => breakers.states(),
     close(): Promise<void> {
       if (closed === null) closed = ownsDispatcher ? dispatcher.close() : Promise.resolve();
       return closed;

@@ -69,6 +69,12 @@ export class CoordinatorError extends Error {
   readonly rateLimit: RateLimitInfo | null;
   /** The coordinator's own `error.message` for 'http' errors, fit to show a user (4xx) — null otherwise. */
   readonly upstreamMessage: string | null;
+  /**
+   * Where in the request the (first) offending field sits, in the gateway's own names:
+   * `benchmarks[2].dataset` → ["benchmarks", "2", "dataset"], `checkpoint_id` → ["checkpointId"].
+   * Null when the coordinator named no field.
+   */
+  readonly fieldPath: string[] | null;
 
   constructor(init: CoordinatorErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -82,6 +88,8 @@ export class CoordinatorError extends Error {
     this.route = init.route;
     this.rateLimit = init.rateLimit ?? null;
     this.upstreamMessage = init.upstreamMessage ?? null;
+    const field = this.details[0]?.field;
+    this.fieldPath = field ? requestPath(field) : null;
   }
 
   /** A log-safe plain object (the `cause`, which may come from the transport, is left out). */
@@ -100,6 +108,14 @@ export class CoordinatorError extends Error {
       rateLimit: this.rateLimit,
     };
   }
+}
+
+/** A wire field path ("benchmarks[2].num_samples") as request path segments in camelCase. */
+export function requestPath(wireField: string): string[] {
+  return wireField
+    .split(/[.[\]]+/)
+    .filter(Boolean)
+    .map((segment) => segment.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()));
 }
 
 /** True when `error` is a `CoordinatorError` (optionally of one of the given kinds). */

@@ -6,161 +6,35 @@
  * here, so the rest of the gateway sees one shape. Rule zero: unknown fields are ignored, missing
  * optional fields become `null`, and nothing in this file throws on odd input.
  *
- * The normalisers run for every list item, so they avoid intermediate arrays and closures.
+ * The normalisers take `unknown` on purpose: the wire shapes are the contract's (with its tolerated
+ * variants), and an interface claiming them would be believed by the compiler where only these
+ * readers' checks hold. They run for every list item, so they avoid intermediate arrays and closures.
  */
 import {
   type BenchmarkResult,
+  type CachedDataset,
   type Checkpoint,
+  type ClusterInfo,
+  type ClusterNode,
   type DataValidationResult,
   type Evaluation,
+  type GpuTypeUsage,
   JOB_STATUSES,
   type JobMetrics,
   type JobStatus,
   type KnownJobStatus,
+  NODE_STATUSES,
+  type NodeStatus,
   type Page,
   type Progress,
+  type QueueEntry,
   type QueueInfo,
   type StringMap,
   type SubmittedEvaluation,
+  type SubmittedJob,
   type TrainingJob,
+  type WorkloadType,
 } from './domain.js';
-
-// ---------------------------------------------------------------------------------------------
-// Wire types: what the coordinator may send. Every field is optional and loosely typed because
-// the normalisers must survive any of them being absent or of another type.
-// ---------------------------------------------------------------------------------------------
-
-/** A proto enum as sent on the wire: its name, or its number (possibly as a string). */
-export type WireEnum = string | number;
-/** A timestamp: RFC 3339 text, or the proto `Timestamp` dict (int64 `seconds` may be a string). */
-export type WireTimestamp = string | { seconds?: number | string; nanos?: number | string };
-/** A number the bridge may have serialised as a string (int64, or a stringly-typed metric). */
-export type WireNumber = number | string;
-
-/** The ScaiGrid success envelope; bare payloads without it are tolerated too. */
-export interface WireEnvelope<T = unknown> {
-  status?: string;
-  data?: T;
-}
-
-/** The ScaiGrid error envelope. */
-export interface WireErrorEnvelope {
-  status?: string;
-  error?: {
-    code?: string;
-    message?: string;
-    retry_after?: WireNumber;
-    details?: Array<{ field?: string; message?: string }>;
-  };
-  meta?: { request_id?: string };
-}
-
-export interface WireCheckpoint {
-  checkpoint_id?: string;
-  id?: string;
-  step?: WireNumber;
-  epoch?: WireNumber;
-  uri?: string;
-  created_at?: WireTimestamp;
-}
-
-export interface WireJob {
-  job_id?: string;
-  id?: string;
-  name?: string;
-  status?: WireEnum;
-  labels?: Record<string, unknown>;
-  training_config?: {
-    training_type?: WireEnum;
-    framework?: WireEnum;
-    base_model?: { model_id?: string } | string;
-    priority?: WireNumber;
-    max_retries?: WireNumber;
-  };
-  data_config?: { sources?: Array<{ path?: string; uri?: string } | string> };
-  resource_config?: { gpu_count?: WireNumber; gpu_type?: string };
-  progress?: { current_step?: WireNumber; total_steps?: WireNumber; epoch?: WireNumber };
-  queue_position?: WireNumber;
-  checkpoints?: WireCheckpoint[];
-  output_model_uri?: string;
-  message?: string;
-  max_retries?: WireNumber;
-  created_at?: WireTimestamp;
-  updated_at?: WireTimestamp;
-  started_at?: WireTimestamp;
-  completed_at?: WireTimestamp;
-}
-
-export interface WireBenchmarkSpec {
-  name?: string;
-  dataset?: string;
-  num_samples?: WireNumber;
-  parameters?: Record<string, unknown>;
-}
-
-export interface WireBenchmarkResult {
-  benchmark?: string;
-  name?: string;
-  status?: WireEnum;
-  score?: WireNumber;
-  value?: WireNumber;
-  metrics?: Record<string, WireNumber>;
-  num_samples?: WireNumber;
-  dataset?: string;
-}
-
-/** Results come as a list, or as a map keyed by benchmark name (whose values may lack a name). */
-export type WireResults = WireBenchmarkResult[] | Record<string, WireBenchmarkResult | WireNumber>;
-
-export interface WireEvaluation {
-  evaluation_id?: string;
-  id?: string;
-  /** The evaluated job, except on job-shaped list items that carry no other id (see normaliser). */
-  job_id?: string;
-  name?: string;
-  labels?: Record<string, unknown>;
-  model_uri?: string;
-  checkpoint_id?: string;
-  status?: WireEnum;
-  benchmarks?: WireBenchmarkSpec[];
-  results?: WireResults;
-  benchmark_results?: WireResults;
-  created_at?: WireTimestamp;
-  started_at?: WireTimestamp;
-  completed_at?: WireTimestamp;
-  message?: string;
-}
-
-export interface WireList {
-  jobs?: unknown[];
-  evaluations?: unknown[];
-  next_page_token?: string | null;
-  total_count?: WireNumber;
-}
-
-export interface WireJobMetrics {
-  job_id?: string;
-  step?: WireNumber;
-  metrics?: Record<string, WireNumber>;
-  recorded_at?: WireTimestamp;
-}
-
-export interface WireQueue {
-  depth?: WireNumber;
-  by_status?: Record<string, WireNumber>;
-  jobs?: Array<{ job_id?: string; queue_position?: WireNumber; status?: WireEnum }>;
-}
-
-export interface WireDataValidation {
-  results?: Array<{ uri?: string; ok?: boolean | string; message?: string }>;
-}
-
-export interface WireSubmittedEvaluation {
-  evaluation_id?: string;
-  id?: string;
-  job_id?: string;
-  status?: WireEnum;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Scalar readers
@@ -649,11 +523,137 @@ export function normalizeJobMetrics(value: unknown, fallbackJobId = ''): JobMetr
   };
 }
 
-/** `GET /queue`. A missing depth is derived from the listed jobs. */
+function workloadTypeOf(value: unknown): WorkloadType {
+  const text = optStr(value)?.toUpperCase();
+  if (text === undefined || text === 'TRAINING' || text === 'JOB') return 'TRAINING';
+  return text === 'EVALUATION' ? 'EVALUATION' : 'UNKNOWN';
+}
+
+/**
+ * One queue entry. The contract's shape is `{job_id, type, position, priority, enqueued_at}`; an
+ * older one listed `jobs: [{job_id, queue_position, status}]` (training jobs only).
+ */
+function queueEntryOf(item: Rec): QueueEntry | null {
+  const workloadId = str(item.job_id) ?? str(item.evaluation_id) ?? str(item.id);
+  if (workloadId === null) return null;
+  return {
+    workloadId,
+    type: item.evaluation_id !== undefined && item.type === undefined ? 'EVALUATION' : workloadTypeOf(item.type),
+    position: toNumber(item.position ?? item.queue_position),
+    priority: toNumber(item.priority),
+    enqueuedAt: toTimestamp(item.enqueued_at),
+  };
+}
+
+/** `GET /queue`. A missing depth is derived from the listed entries. */
 export function normalizeQueue(value: unknown): QueueInfo {
   const o = rec(value);
-  const depth = toNumber(o.depth) ?? (Array.isArray(o.jobs) ? o.jobs.length : 0);
-  return { depth, byStatus: toNumberMap(o.by_status), raw: value };
+  const list = Array.isArray(o.entries) ? o.entries : Array.isArray(o.jobs) ? o.jobs : [];
+  const entries: QueueEntry[] = [];
+  let listed = 0;
+  for (const item of list) {
+    if (!isRecord(item)) continue;
+    listed++;
+    const entry = queueEntryOf(item);
+    if (entry !== null) entries.push(entry);
+  }
+  const depth = toNumber(o.depth) ?? listed;
+  return { depth, byStatus: toNumberMap(o.by_status), entries, raw: value };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cluster, nodes, data cache, job submission
+// ---------------------------------------------------------------------------------------------
+
+/** `GET /cluster`. */
+export function normalizeCluster(value: unknown): ClusterInfo {
+  const o = rec(value);
+  const gpuTypes: GpuTypeUsage[] = [];
+  if (Array.isArray(o.gpu_types)) {
+    for (const item of o.gpu_types) {
+      if (!isRecord(item)) continue;
+      const gpuType = optStr(item.gpu_type);
+      if (gpuType !== null) gpuTypes.push({ gpuType, total: toNumber(item.total), inUse: toNumber(item.in_use) });
+    }
+  }
+  return {
+    nodesTotal: toNumber(o.nodes_total),
+    nodesReady: toNumber(o.nodes_ready),
+    gpusTotal: toNumber(o.gpus_total),
+    gpusInUse: toNumber(o.gpus_in_use),
+    gpuTypes,
+    queueDepth: toNumber(o.queue_depth),
+    raw: value,
+  };
+}
+
+const NODE_STATUS_BY_NAME: ReadonlyMap<string, NodeStatus> = new Map(NODE_STATUSES.map((s) => [s, s]));
+
+function nodeStatusOf(value: unknown): NodeStatus {
+  const text = str(value)?.toUpperCase();
+  if (text === undefined) return 'UNKNOWN';
+  return NODE_STATUS_BY_NAME.get(text.startsWith('NODE_STATUS_') ? text.slice(12) : text) ?? 'UNKNOWN';
+}
+
+function stringList(value: unknown): string[] {
+  const out: string[] = [];
+  if (!Array.isArray(value)) return out;
+  for (const item of value) {
+    const s = optStr(item);
+    if (s !== null) out.push(s);
+  }
+  return out;
+}
+
+/** One node, from `GET /nodes` or a drain/enable reply; `fallbackId` is the id acted on. */
+export function normalizeNode(value: unknown, fallbackId = ''): ClusterNode {
+  const o = rec(value);
+  return {
+    nodeId: str(o.node_id) ?? str(o.id) ?? fallbackId,
+    status: nodeStatusOf(o.status),
+    rawStatus: toRawStatus(o.status),
+    gpuType: optStr(o.gpu_type),
+    gpuCount: toNumber(o.gpu_count),
+    gpusInUse: toNumber(o.gpus_in_use),
+    runningJobIds: stringList(o.running_job_ids),
+    raw: value,
+  };
+}
+
+/** `GET /nodes`. */
+export function normalizeNodes(value: unknown): ClusterNode[] {
+  const list = rec(value).nodes;
+  const out: ClusterNode[] = [];
+  if (!Array.isArray(list)) return out;
+  for (const item of list) {
+    if (isRecord(item)) out.push(normalizeNode(item));
+  }
+  return out;
+}
+
+/** `GET /data/cache`. */
+export function normalizeDataCache(value: unknown): CachedDataset[] {
+  const list = rec(value).entries;
+  const out: CachedDataset[] = [];
+  if (!Array.isArray(list)) return out;
+  for (const item of list) {
+    if (!isRecord(item)) continue;
+    const uri = optStr(item.uri);
+    if (uri !== null) out.push({ uri, sizeBytes: toNumber(item.size_bytes), cachedAt: toTimestamp(item.cached_at) });
+  }
+  return out;
+}
+
+/** The reply of `POST /jobs`: `{job_id, status, message, estimated_wait_seconds}`. */
+export function normalizeSubmittedJob(value: unknown): SubmittedJob {
+  const o = rec(value);
+  return {
+    jobId: str(o.job_id) ?? str(o.id) ?? '',
+    status: toStatus(o.status),
+    rawStatus: toRawStatus(o.status),
+    message: optStr(o.message),
+    estimatedWaitSeconds: toNumber(o.estimated_wait_seconds),
+  };
 }
 
 /** `POST /data/validate`. */

@@ -1,6 +1,6 @@
-import type { KnownJobStatus } from '../coordinator/domain.js';
 import { unitHash } from './prng.js';
 import type { BenchmarkRecord, EvaluationRecord } from './records.js';
+import type { Status } from './vocabulary.js';
 
 /** Benchmarks the emulated coordinator knows, besides any `custom-*` with a readable dataset. */
 export const KNOWN_BENCHMARKS = ['mmlu', 'humaneval', 'gsm8k', 'hellaswag', 'arc', 'truthfulqa'] as const;
@@ -95,7 +95,7 @@ export interface ResultState {
 }
 
 export interface EvaluationState {
-  status: KnownJobStatus;
+  status: Status;
   /** Results land one benchmark at a time, in request order. */
   results: ResultState[];
   startedAt: number | null;
@@ -125,7 +125,7 @@ export function evaluationStateAt(evaluation: EvaluationRecord, t: number): Eval
     });
   });
 
-  let status: KnownJobStatus;
+  let status: Status;
   let since: number;
   let message = '';
   if (t < evaluation.schedulingAt)

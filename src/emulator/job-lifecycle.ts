@@ -1,11 +1,10 @@
-import type { KnownJobStatus } from '../coordinator/domain.js';
-import { TERMINAL_STATUSES } from '../coordinator/domain.js';
 import { failedPrecondition, invalidArgument } from './errors.js';
 import { unitHash } from './prng.js';
 import type { CheckpointRecord, JobPlan, JobRecord, Outcome, Segment } from './records.js';
+import { type Status, TERMINAL } from './vocabulary.js';
 
 /** States a job can be paused from: it holds (or is about to hold) cluster resources. */
-const PAUSABLE: ReadonlySet<KnownJobStatus> = new Set([
+const PAUSABLE: ReadonlySet<Status> = new Set([
   'SCHEDULING',
   'PREPARING',
   'TRAINING',
@@ -14,7 +13,7 @@ const PAUSABLE: ReadonlySet<KnownJobStatus> = new Set([
   'EXPORTING',
 ]);
 
-const RETRYABLE: ReadonlySet<KnownJobStatus> = new Set(['FAILED', 'CANCELLED', 'PREEMPTED']);
+const RETRYABLE: ReadonlySet<Status> = new Set(['FAILED', 'CANCELLED', 'PREEMPTED']);
 
 /**
  * Durations chosen so that at speed 1 a new job takes roughly 3-5 minutes end to end. `scale`
@@ -101,14 +100,14 @@ export function buildRun(job: JobRecord, options: RunOptions): Segment[] {
     Math.round(plan.totalSteps * (0.3 + unitHash(job.jobId, 'preempt-at') * 0.5)),
   );
 
-  const push = (status: KnownJobStatus, ms: number, message: string, toStep = step): Segment => {
+  const push = (status: Status, ms: number, message: string, toStep = step): Segment => {
     const segment: Segment = { status, start: t, end: t + ms, stepFrom: step, stepTo: toStep, message, retries };
     segments.push(segment);
     t += ms;
     step = toStep;
     return segment;
   };
-  const finish = (status: KnownJobStatus, message: string): Segment[] => {
+  const finish = (status: Status, message: string): Segment[] => {
     push(status, Number.POSITIVE_INFINITY, message);
     return segments;
   };
@@ -175,7 +174,7 @@ export function buildRun(job: JobRecord, options: RunOptions): Segment[] {
 
 /** Everything about a job that depends on the clock. */
 export interface JobState {
-  status: KnownJobStatus;
+  status: Status;
   step: number;
   epoch: number;
   checkpoints: CheckpointRecord[];
@@ -211,7 +210,7 @@ export function jobStateAt(job: JobRecord, t: number): JobState {
     if (startedAt === null && s.status === 'SCHEDULING') startedAt = s.start;
     if (s.checkpoint !== undefined && s.end <= t) checkpoints.push({ ...s.checkpoint, createdAt: s.end });
   }
-  const terminal = TERMINAL_STATUSES.has(segment.status);
+  const terminal = TERMINAL.has(segment.status);
   return {
     status: segment.status,
     step,
@@ -235,7 +234,7 @@ function freeze(job: JobRecord, t: number): JobState {
   return state;
 }
 
-function openSegment(status: KnownJobStatus, t: number, state: JobState, message: string): Segment {
+function openSegment(status: Status, t: number, state: JobState, message: string): Segment {
   return {
     status,
     start: t,
@@ -255,7 +254,7 @@ function findCheckpoint(state: JobState, checkpointId: string): CheckpointRecord
 
 export function cancelJob(job: JobRecord, t: number, reason: string | undefined): void {
   const state = jobStateAt(job, t);
-  if (TERMINAL_STATUSES.has(state.status)) {
+  if (TERMINAL.has(state.status)) {
     throw failedPrecondition(`Job ${job.jobId} is ${state.status} and cannot be cancelled`);
   }
   freeze(job, t);

@@ -1,13 +1,13 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { JOB_STATUSES, ORDER_BY, type OrderBy } from '../coordinator/domain.js';
 import { ApiError, type FieldDetail, invalidArgument, validationError } from './errors.js';
+import { ORDERS, type Order, STATUSES } from './vocabulary.js';
 
 /** Page tokens are valid this long on the simulated clock. */
 export const PAGE_TOKEN_TTL_MS = 10 * 60 * 1000;
 
 export interface ListQuery {
   pageSize: number;
-  orderBy: OrderBy;
+  orderBy: Order;
   /** Sorted and de-duplicated, so `status=A&status=B` and `status=B,A` bind the same token. */
   statuses: string[];
   jobId: string | undefined;
@@ -33,21 +33,21 @@ export function parseListQuery(query: URLSearchParams, allowJobId: boolean): Lis
     for (const part of raw.split(',')) {
       const status = part.trim().toUpperCase();
       if (status === '') continue;
-      if ((JOB_STATUSES as readonly string[]).includes(status)) statuses.add(status);
+      if ((STATUSES as readonly string[]).includes(status)) statuses.add(status);
       else details.push({ field: 'status', message: `unknown status ${JSON.stringify(part.trim())}` });
     }
   }
   if (details.length > 0) throw validationError(details);
 
   const rawOrder = query.get('order_by');
-  let orderBy: OrderBy = 'created_at desc';
+  let orderBy: Order = 'created_at desc';
   if (rawOrder !== null && rawOrder.trim() !== '') {
     const normalised = rawOrder.trim().replace(/\s+/g, ' ').toLowerCase();
-    const known = ORDER_BY.find((o) => o === normalised);
+    const known = ORDERS.find((o) => o === normalised);
     if (known === undefined) {
       throw invalidArgument(
         'order_by',
-        `unsupported value ${JSON.stringify(rawOrder)}; use one of ${ORDER_BY.join(', ')}`,
+        `unsupported value ${JSON.stringify(rawOrder)}; use one of ${ORDERS.join(', ')}`,
       );
     }
     orderBy = known;

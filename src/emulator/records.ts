@@ -1,4 +1,4 @@
-import type { KnownJobStatus } from '../coordinator/domain.js';
+import type { Status } from './vocabulary.js';
 
 /**
  * What the store keeps. Times are simulated epoch ms. A job's future is precomputed as a timeline
@@ -15,7 +15,7 @@ export interface CheckpointRecord {
 }
 
 export interface Segment {
-  status: KnownJobStatus;
+  status: Status;
   start: number;
   /** Infinity for the open-ended last segment (terminal or PAUSED). */
   end: number;

@@ -1,9 +1,9 @@
-import type { KnownJobStatus } from '../coordinator/domain.js';
 import { evaluationName, scheduleEvaluation } from './evaluation-lifecycle.js';
 import { buildRun, cancelJob, jobStateAt, pauseJob, planFor } from './job-lifecycle.js';
 import { Prng } from './prng.js';
 import type { BenchmarkRecord, EvaluationRecord, JobRecord, Outcome, Segment } from './records.js';
 import type { Store } from './store.js';
+import type { Status } from './vocabulary.js';
 
 /**
  * Demo data: tenant `acme` with `seedJobs` training jobs covering every status at seed time, and
@@ -52,7 +52,7 @@ interface JobSpec {
 }
 
 interface Placement {
-  target: KnownJobStatus;
+  target: Status;
   /** Duration multiplier: >1 makes a job look like it ran for hours. */
   scale?: number;
   /** For terminal (and PAUSED/CANCELLED) targets: how long ago it got there. */
@@ -169,7 +169,7 @@ class Seeder {
     return job;
   }
 
-  private choose(timeline: readonly Segment[], status: KnownJobStatus, late: boolean): Segment {
+  private choose(timeline: readonly Segment[], status: Status, late: boolean): Segment {
     const candidates = timeline.filter((s) => s.status === status);
     if (candidates.length === 0) throw new Error(`seed: no ${status} segment in the drafted run`);
     if (late) return candidates.at(-1) as Segment;
@@ -317,7 +317,7 @@ function seedAcmeNotables(seeder: Seeder): void {
 }
 
 /** Statuses of the generated filler jobs, weighted like a busy team's history. */
-const FILLER_WEIGHTS: readonly [KnownJobStatus, number][] = [
+const FILLER_WEIGHTS: readonly [Status, number][] = [
   ['COMPLETED', 45],
   ['FAILED', 10],
   ['CANCELLED', 8],
@@ -346,7 +346,7 @@ const FILLER_PROJECTS: readonly [string, string][] = [
   ['research', 'chat-tone'],
 ];
 
-function weighted(prng: Prng): KnownJobStatus {
+function weighted(prng: Prng): Status {
   const total = FILLER_WEIGHTS.reduce((sum, [, w]) => sum + w, 0);
   let roll = prng.next() * total;
   for (const [status, weight] of FILLER_WEIGHTS) {

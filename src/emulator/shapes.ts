@@ -1,10 +1,10 @@
-import { JOB_STATUSES } from '../coordinator/domain.js';
 import { iso } from './clock.js';
 import type { EvaluationState, ResultState } from './evaluation-lifecycle.js';
 import { type JobState, outputModelUri } from './job-lifecycle.js';
 import { unitHash } from './prng.js';
 import type { EvaluationRecord, JobRecord } from './records.js';
 import type { ResultShape } from './types.js';
+import { statusNumber } from './vocabulary.js';
 
 /** Wire JSON of the emulated coordinator: snake_case, RFC 3339 strings, exactly the contract's shapes. */
 
@@ -65,11 +65,6 @@ export function metricsWire(job: JobRecord, state: JobState): Record<string, unk
     },
     recorded_at: iso(state.updatedAt),
   };
-}
-
-/** Proto enum number of a status: index in JOB_STATUSES + 1 (0 is STATUS_UNSPECIFIED). */
-export function statusNumber(status: string): number {
-  return (JOB_STATUSES as readonly string[]).indexOf(status) + 1;
 }
 
 function protoTimestamp(ms: number | null): { seconds: number; nanos: number } | null {

@@ -1,6 +1,6 @@
-import { FRAMEWORKS, TRAINING_TYPES } from '../coordinator/domain.js';
 import { type FieldDetail, validationError } from './errors.js';
 import type { BenchmarkRecord, JobRecord } from './records.js';
+import { FRAMEWORKS, TRAINING_TYPES } from './vocabulary.js';
 
 /**
  * Schema-level checks of request bodies: wrong types become one 422 VALIDATION_ERROR listing every

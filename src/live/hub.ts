@@ -1,26 +1,15 @@
 /**
- * Live status: the contract between the subscription fields and the pollers behind them.
- * `createLiveHub` (in `pollers.ts`) implements it; resolvers only call `watch`.
+ * The live hub: what subscription resolvers call. It serves every watch from shared upstream
+ * readers (one status poller per watched resource) and owns what those readers share: this
+ * instance's id, the channel between instances and the lease store.
  */
-import type { Evaluation, TrainingJob } from '../coordinator/domain.js';
-
-export type WatchedKind = 'evaluation' | 'job';
-
-export interface WatchedResource {
-  evaluation: Evaluation;
-  job: TrainingJob;
-}
-
-export interface Watcher {
-  /** Full Authorization value; used only to poll on the watcher's behalf, never logged. */
-  credential: string;
-  /** Digest of the credential: pollers are shared only within one scope. */
-  credentialScope: string;
-  /** Ends the watch when it fires (client gone, operation cancelled). */
-  signal?: AbortSignal;
-  /** The subscribing operation's request id, stamped on the errors it receives. */
-  requestId?: string;
-}
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '../log.js';
+import { createMemoryLeaseStore, type LeaseStore } from './lease.js';
+import { createMemoryPubSub, type LivePubSub } from './pubsub.js';
+import { createStatusTopics } from './status-topics.js';
+import type { LiveMessage, WatchedKind, WatchedResource, Watcher } from './types.js';
+import type { PollFetch } from './upstream.js';
 
 export interface LiveHub {
   /**
@@ -33,4 +22,61 @@ export interface LiveHub {
   stats(): { pollers: number; subscribers: number };
   /** Ends every watch and stops every poller and connection. */
   close(): Promise<void>;
+}
+
+export interface LiveHubOptions {
+  /** Reads one resource upstream; `coordinatorPollFetch(client, ...)` in production. */
+  fetch: PollFetch;
+  pollIntervalMs: number;
+  pollMaxIntervalMs: number;
+  pollGiveUpMs: number;
+  /** Default: in-process. Pass the Redis one (and a Redis lease store) to spread over instances. */
+  pubsub?: LivePubSub<LiveMessage>;
+  lease?: LeaseStore;
+  /** Default 1.5 × pollIntervalMs: renewed every third of it, so a dead holder is replaced within two intervals. */
+  leaseTtlMs?: number;
+  instanceId?: string;
+  log?: Logger;
+  random?: () => number;
+}
+
+/** The hub plus what tests and /metrics may want to look at beyond the `LiveHub` contract. */
+export interface PollingLiveHub extends LiveHub {
+  readonly instanceId: string;
+  /** Upstream reads started by this instance's pollers since it started. */
+  readonly polls: number;
+  /** Topics (kind:scope:id) this instance currently polls. */
+  polledTopics(): string[];
+}
+
+export function createLiveHub(options: LiveHubOptions): PollingLiveHub {
+  const instanceId = options.instanceId ?? randomUUID();
+  const ownsPubSub = options.pubsub === undefined;
+  const pubsub = options.pubsub ?? createMemoryPubSub<LiveMessage>();
+  const status = createStatusTopics({
+    instanceId,
+    fetch: options.fetch,
+    pollIntervalMs: options.pollIntervalMs,
+    pollMaxIntervalMs: options.pollMaxIntervalMs,
+    pollGiveUpMs: options.pollGiveUpMs,
+    pubsub,
+    lease: options.lease ?? createMemoryLeaseStore(),
+    leaseTtlMs: options.leaseTtlMs ?? Math.round(options.pollIntervalMs * 1.5),
+    log: options.log,
+    random: options.random,
+  });
+  return {
+    instanceId,
+    watch: (kind, id, watcher) => status.watch(kind, id, watcher),
+    get polls() {
+      return status.polls;
+    },
+    polledTopics: () => status.polledTopics(),
+    stats: () => status.stats(),
+    async close() {
+      await status.close();
+      // A channel passed in may be shared (other hubs in a test, the Redis one owned by main.ts).
+      if (ownsPubSub) await pubsub.close();
+    },
+  };
 }

@@ -3,31 +3,12 @@
  * subscribers, channels or leases; the hub starts it on the instance that holds the lease.
  */
 import type { GraphQLError } from 'graphql';
-import { createCoordinatorApi } from '../coordinator/api.js';
-import type { CoordinatorClient } from '../coordinator/client.js';
 import type { RateLimitInfo } from '../coordinator/domain.js';
 import { CoordinatorError } from '../coordinator/errors.js';
 import { fromCoordinatorError, gatewayError } from '../errors.js';
-import type { WatchedKind, WatchedResource } from './hub.js';
 import { type IntervalBounds, nextPollDelay } from './policy.js';
-import { type Snapshot, snapshotOf } from './snapshot.js';
-
-/** One upstream read of a watched resource. Rejects with `CoordinatorError` on failure. */
-export type PollFetch = <K extends WatchedKind>(
-  kind: K,
-  id: string,
-  credential: string,
-  signal: AbortSignal,
-) => Promise<{ value: WatchedResource[K]; rateLimit: RateLimitInfo | null }>;
-
-/** Polls through the gateway's coordinator client (its GET retries and circuit breaker included). */
-export function coordinatorPollFetch(client: CoordinatorClient, timeoutMs: number): PollFetch {
-  return async (kind, id, credential, signal) => {
-    const api = createCoordinatorApi(client, { credential, signal, deadline: Date.now() + timeoutMs });
-    const value = kind === 'evaluation' ? await api.getEvaluation(id) : await api.getJob(id);
-    return { value: value as WatchedResource[typeof kind], rateLimit: api.rateLimit };
-  };
-}
+import { snapshotOf } from './snapshot.js';
+import type { Snapshot, WatchedKind, WatchedResource } from './types.js';
 
 /**
  * Failures that polling again cannot fix: the id is unknown, belongs to another tenant, or the

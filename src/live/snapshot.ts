@@ -6,14 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { type Evaluation, isTerminal, type TrainingJob } from '../coordinator/domain.js';
-import type { WatchedKind, WatchedResource } from './hub.js';
-
-/** One observed state of a resource, as it travels between poller, channel and subscribers. */
-export interface Snapshot<K extends WatchedKind = WatchedKind> {
-  fingerprint: string;
-  terminal: boolean;
-  value: WatchedResource[K];
-}
+import type { Snapshot, WatchedKind, WatchedResource } from './types.js';
 
 function visibleEvaluation(evaluation: Evaluation): unknown {
   return [

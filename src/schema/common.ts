@@ -1,8 +1,10 @@
 /**
- * Small types shared by several domain types: statuses, key/value pairs, list order, user errors,
- * and the parsing of ID arguments.
+ * Small types and helpers shared by several domain types: statuses and status filters, key/value
+ * pairs, list order, user errors (and the coordinator rejections that become them), and the
+ * parsing of ID arguments.
  */
 import { decodeGlobalID } from '@pothos/plugin-relay';
+import type { Context } from '../context.js';
 import {
   isTerminal,
   JOB_STATUSES,
@@ -12,8 +14,9 @@ import {
   phaseOf,
   type StringMap,
 } from '../coordinator/domain.js';
-import { gatewayError } from '../errors.js';
-import { builder } from './builder.js';
+import { CoordinatorError } from '../coordinator/errors.js';
+import { codeOfCoordinatorError, gatewayError } from '../errors.js';
+import { builder, type SchemaTypes } from './builder.js';
 
 export const JobStatusEnum = builder.enumType('JobStatus', {
   description: 'Lifecycle status of a training job or evaluation, as the coordinator reports it.',
@@ -83,7 +86,7 @@ export function toMetrics(map: Record<string, number>): Metric[] {
 
 /** The status fields TrainingJob and Evaluation share. */
 export function statusFields<T extends { status: JobStatus; rawStatus: string }>(
-  t: PothosSchemaTypes.ObjectFieldBuilder<PothosSchemaTypes.ExtendDefaultTypes<import('./builder.js').SchemaTypes>, T>,
+  t: PothosSchemaTypes.ObjectFieldBuilder<PothosSchemaTypes.ExtendDefaultTypes<SchemaTypes>, T>,
 ) {
   return {
     status: t.field({ type: JobStatusEnum, resolve: (parent) => parent.status }),
@@ -166,22 +169,35 @@ export function parseId(value: string | number, typename: string): string {
   return input;
 }
 
-export const NODE_TYPENAMES = new Set(['TrainingJob', 'Evaluation', 'Checkpoint']);
+export const NODE_TYPENAMES = new Set(['TrainingJob', 'Evaluation', 'Checkpoint', 'ClusterNode']);
 
-/** Converts a coordinator field path ("benchmarks[2].parameters.temperature") into an input path. */
-export function inputPath(wireField: string): string[] {
-  const camel = (segment: string) => segment.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-  return [
-    'input',
-    ...wireField
-      .split(/[.[\]]+/)
-      .filter(Boolean)
-      .map(camel),
-  ];
+/** Status filters are sent upstream sorted, so that equal filters give equal cursors. */
+export function checkStatusFilter(status: readonly string[] | null | undefined): string[] | undefined {
+  if (!status?.length) return undefined;
+  if (status.includes('UNKNOWN')) {
+    throw gatewayError(
+      'BAD_USER_INPUT',
+      'UNKNOWN cannot be a filter: it stands for statuses the gateway does not know.',
+    );
+  }
+  return [...new Set(status)].sort();
+}
+
+/** Coordinator rejections a client can act on become userErrors; anything else stays an error. */
+export function userErrorFrom(error: unknown, idField: string[] = ['input', 'id']): UserError | null {
+  if (!(error instanceof CoordinatorError) || error.kind !== 'http') return null;
+  const code = codeOfCoordinatorError(error);
+  if (code !== 'BAD_USER_INPUT' && code !== 'NOT_FOUND' && code !== 'CONFLICT') return null;
+  const detail = error.details[0];
+  return {
+    field: error.fieldPath ? ['input', ...error.fieldPath] : code === 'NOT_FOUND' ? idField : null,
+    message: detail?.message ?? error.upstreamMessage ?? error.message,
+    code,
+  };
 }
 
 /** The Watcher a subscription resolver hands to the live hub: the caller's own credential and scope. */
-export function watcherOf(context: import('../context.js').Context, signal?: AbortSignal) {
+export function watcherOf(context: Context, signal?: AbortSignal) {
   if (!context.credential) {
     throw gatewayError('UNAUTHENTICATED');
   }

@@ -2,12 +2,10 @@
 
 import type { Context } from '../context.js';
 import type { JobMetrics, TrainingJob } from '../coordinator/domain.js';
-import { CoordinatorError } from '../coordinator/errors.js';
-import { codeOfCoordinatorError, gatewayError } from '../errors.js';
 import { builder } from './builder.js';
 import { CheckpointRef } from './checkpoint.js';
 import {
-  inputPath,
+  checkStatusFilter,
   JobStatusEnum,
   KeyValueRef,
   ListOrderEnum,
@@ -18,6 +16,7 @@ import {
   toMetrics,
   type UserError,
   UserErrorRef,
+  userErrorFrom,
   watcherOf,
 } from './common.js';
 import { EvaluationConnection, EvaluationRef, evaluationListing } from './evaluation.js';
@@ -128,14 +127,7 @@ TrainingJobRef.implement({
       type: JobMetricsRef,
       nullable: true,
       description: 'Null until the job has reported metrics.',
-      resolve: async (job, _args, context) => {
-        try {
-          return await context.api.getJobMetrics(job.jobId);
-        } catch (error) {
-          if (error instanceof CoordinatorError && error.status === 404) return null;
-          throw error;
-        }
-      },
+      resolve: (job, _args, context) => context.api.getJobMetrics(job.jobId),
     }),
     raw: t.field({ type: 'JSON', description: 'The coordinator’s reply as received.', resolve: (job) => job.raw }),
   }),
@@ -146,18 +138,6 @@ const TrainingJobFilter = builder.inputType('TrainingJobFilter', {
     status: t.field({ type: [JobStatusEnum], required: false, description: 'Any of these statuses.' }),
   }),
 });
-
-/** Status filters are sent upstream sorted, so that equal filters give equal cursors. */
-export function checkStatusFilter(status: readonly string[] | null | undefined): string[] | undefined {
-  if (!status?.length) return undefined;
-  if (status.includes('UNKNOWN')) {
-    throw gatewayError(
-      'BAD_USER_INPUT',
-      'UNKNOWN cannot be a filter: it stands for statuses the gateway does not know.',
-    );
-  }
-  return [...new Set(status)].sort();
-}
 
 builder.queryFields((t) => ({
   trainingJob: t.field({
@@ -191,19 +171,6 @@ builder.queryFields((t) => ({
 }));
 
 // ---- Job actions ------------------------------------------------------------------------------
-
-/** Coordinator rejections a client can act on become userErrors; anything else stays an error. */
-export function userErrorFrom(error: unknown, idField: string[] = ['input', 'id']): UserError | null {
-  if (!(error instanceof CoordinatorError) || error.kind !== 'http') return null;
-  const code = codeOfCoordinatorError(error);
-  if (code !== 'BAD_USER_INPUT' && code !== 'NOT_FOUND' && code !== 'CONFLICT') return null;
-  const detail = error.details[0];
-  return {
-    field: detail ? inputPath(detail.field) : code === 'NOT_FOUND' ? idField : null,
-    message: detail?.message ?? error.upstreamMessage ?? error.message,
-    code,
-  };
-}
 
 interface JobActionPayload {
   trainingJob: TrainingJob | null;

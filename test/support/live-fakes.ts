@@ -4,7 +4,7 @@
  */
 import type { Evaluation, JobStatus, RateLimitInfo } from '../../src/coordinator/domain.js';
 import { CoordinatorError } from '../../src/coordinator/errors.js';
-import type { PollFetch } from '../../src/live/poller.js';
+import type { PollFetch } from '../../src/live/upstream.js';
 
 export function fakeEvaluation(id: string, status: JobStatus, score: number | null = null): Evaluation {
   return {

@@ -13,10 +13,11 @@ import { type CoordinatorClient, createCoordinatorClient } from '../../src/coord
 import { createEmulator, EMULATOR_KEYS, type Emulator } from '../../src/emulator/index.js';
 import type { IdempotencyStore } from '../../src/idempotency.js';
 import { createRedisIdempotencyStore } from '../../src/idempotency-redis.js';
+import { createLiveHub, type PollingLiveHub } from '../../src/live/hub.js';
 import { createRedisLeaseStore } from '../../src/live/lease.js';
-import { coordinatorPollFetch } from '../../src/live/poller.js';
-import { createLiveHub, type LiveMessage, type PollingLiveHub } from '../../src/live/pollers.js';
 import { createRedisPubSub } from '../../src/live/pubsub.js';
+import type { LiveMessage } from '../../src/live/types.js';
+import { coordinatorPollFetch } from '../../src/live/upstream.js';
 import { createLogger } from '../../src/log.js';
 import { type RunningServer, startServer } from '../../src/server.js';
 

@@ -7,8 +7,8 @@ import { createGateway, type Gateway, type GatewayDeps } from '../../src/app.js'
 import { type Config, defaultConfig } from '../../src/config.js';
 import { createCoordinatorClient } from '../../src/coordinator/client.js';
 import { createEmulator, EMULATOR_KEYS, type Emulator } from '../../src/emulator/index.js';
-import { coordinatorPollFetch } from '../../src/live/poller.js';
-import { createLiveHub, type PollingLiveHub } from '../../src/live/pollers.js';
+import { createLiveHub, type PollingLiveHub } from '../../src/live/hub.js';
+import { coordinatorPollFetch } from '../../src/live/upstream.js';
 import { createLogger } from '../../src/log.js';
 import { startServer } from '../../src/server.js';
 

@@ -1,9 +1,9 @@
-import { TERMINAL_STATUSES } from '../../coordinator/domain.js';
 import { iso } from '../clock.js';
 import type { StreamContext } from '../context.js';
 import { jobStateAt } from '../job-lifecycle.js';
 import type { JobRecord } from '../records.js';
 import { metricsWire } from '../shapes.js';
+import { TERMINAL } from '../vocabulary.js';
 import { jobOr404 } from './jobs.js';
 
 /** How often an open stream looks at the clock, and how long it may stay silent before a heartbeat. */
@@ -66,7 +66,7 @@ function openStream(ctx: StreamContext, job: JobRecord, initial: string[], onTic
     Connection: 'keep-alive',
   });
   res.write(initial.join(''));
-  if (TERMINAL_STATUSES.has(jobStateAt(job, ctx.now).status)) {
+  if (TERMINAL.has(jobStateAt(job, ctx.now).status)) {
     res.end();
     return;
   }
@@ -81,7 +81,7 @@ function openStream(ctx: StreamContext, job: JobRecord, initial: string[], onTic
       res.write(': heartbeat\n\n');
       lastWrite = Date.now();
     }
-    if (TERMINAL_STATUSES.has(jobStateAt(job, t).status)) {
+    if (TERMINAL.has(jobStateAt(job, t).status)) {
       stop();
       res.end();
     }

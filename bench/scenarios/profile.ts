@@ -6,28 +6,35 @@
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { type CpuProfile, formatSummary, summariseProfile } from './cpuprofile-top.js';
-import { AUTH, type Emu } from './lib/emulator.js';
-import type { Proc } from './lib/procs.js';
-import { round } from './lib/util.js';
-import type { Ctx } from './run.js';
+import { type CpuProfile, formatSummary, summariseProfile } from '../cpuprofile-top.js';
+import type { Ctx, Scenario } from '../lib/context.js';
+import { AUTH, type Emu } from '../lib/emulator.js';
+import type { Proc } from '../lib/procs.js';
+import { round } from '../lib/util.js';
+import { enrich, NESTED_QUERY } from './nested.js';
+import { OVERHEAD_QUERY } from './overhead.js';
 
-interface Deps {
-  startEmulator(latencyMs: number, seedJobs: number | null): Promise<Emu>;
-  startGateway(emu: Emu, extra?: { env?: Record<string, string>; nodeFlags?: string[] }): Promise<Proc>;
-  log(line: string): void;
-  /** Seeds what the query needs; returns the operation to load the gateway with. */
-  prepare(emu: Emu): Promise<{ name: string; query: string; variables?: Record<string, unknown> }>;
+/** Seeds what the query needs; returns the operation to load the gateway with. */
+async function prepare(
+  ctx: Ctx,
+  emu: Emu,
+): Promise<{ name: string; query: string; variables?: Record<string, unknown> }> {
+  if (ctx.opts.profileQuery === 'nested') {
+    if (ctx.opts.enrich) await enrich(emu);
+    return { name: 'nested', query: NESTED_QUERY };
+  }
+  const { jobs } = await emu.rest<{ jobs: Array<{ job_id: string }> }>('GET', '/jobs?page_size=1&status=COMPLETED');
+  return { name: 'overhead', query: OVERHEAD_QUERY, variables: { id: jobs[0]?.job_id } };
 }
 
-export async function profile(ctx: Ctx, deps: Deps) {
+async function profile(ctx: Ctx) {
   const dir = mkdtempSync(join(os.tmpdir(), 'scaimind-cpuprof-'));
-  const emu = await deps.startEmulator(0, null);
+  const emu = await ctx.startEmulator(0, null);
   let gateway: Proc | undefined;
   try {
-    const operation = await deps.prepare(emu);
+    const operation = await prepare(ctx, emu);
     const spawned = performance.now();
-    gateway = await deps.startGateway(emu, { nodeFlags: ['--cpu-prof', '--cpu-prof-dir', dir] });
+    gateway = await ctx.startGateway(emu, { nodeFlags: ['--cpu-prof', '--cpu-prof-dir', dir] });
     const spec = {
       url: gateway.url,
       method: 'POST' as const,
@@ -36,7 +43,7 @@ export async function profile(ctx: Ctx, deps: Deps) {
       verify: 'graphql' as const,
       connections: ctx.opts.connections,
     };
-    deps.log(
+    ctx.log(
       `profile (${operation.name} query): warm-up ${ctx.opts.warmupS} s, then ${ctx.opts.profileSeconds} s under load`,
     );
     if (ctx.opts.warmupS > 0) await ctx.loadgen.run({ ...spec, durationS: ctx.opts.warmupS });
@@ -66,3 +73,12 @@ export async function profile(ctx: Ctx, deps: Deps) {
     await emu.proc.stop();
   }
 }
+
+export const scenarios: Scenario[] = [
+  {
+    name: 'profile',
+    summary: 'CPU profile of the gateway under the overhead (or --profile-query nested) load',
+    needsLoadGen: true,
+    run: profile,
+  },
+];

@@ -1,5 +1,5 @@
 /**
- * The live hub: one poller per watched resource, shared by all its subscribers, fanned out
+ * Status topics: one poller per watched resource, shared by all its subscribers, fanned out
  * through a channel.
  *
  * A resource is a topic keyed by (kind, credential scope, id); scopes never mix, so a watcher only
@@ -8,45 +8,39 @@
  * in-memory channel and lease that instance is always this one; with Redis it is whichever
  * instance won the lease, and another one with subscribers takes over when it stops or dies.
  */
-import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import { gatewayError } from '../errors.js';
 import type { Logger } from '../log.js';
-import type { LiveHub, WatchedKind, WatchedResource, Watcher } from './hub.js';
-import { createMemoryLeaseStore, type LeaseStore } from './lease.js';
-import { createPoller, type Poller, type PollFetch } from './poller.js';
-import { createMemoryPubSub, type LivePubSub } from './pubsub.js';
-import type { Snapshot } from './snapshot.js';
-import { createPushStream, type PushStream } from './stream.js';
+import type { LeaseStore } from './lease.js';
+import { createLeaseLoop, type LeaseLoop } from './lease-loop.js';
+import { createPoller, type Poller } from './poller.js';
+import type { LivePubSub } from './pubsub.js';
+import { createPushStream, type PushStream } from './push-stream.js';
+import type { LiveMessage, Snapshot, WatchedKind, WatchedResource, Watcher } from './types.js';
+import type { PollFetch } from './upstream.js';
 
-/** What travels on a topic's channel. `from` lets an instance skip its own publications. */
-export type LiveMessage =
-  | { type: 'snapshot'; from: string; snapshot: Snapshot }
-  | { type: 'error'; from: string; error: { message: string; extensions: Record<string, unknown> } };
-
-export interface LiveHubOptions {
-  /** Reads one resource upstream; `coordinatorPollFetch(client, ...)` in production. */
+export interface StatusTopicsOptions {
+  instanceId: string;
   fetch: PollFetch;
   pollIntervalMs: number;
   pollMaxIntervalMs: number;
   pollGiveUpMs: number;
-  /** Default: in-process. Pass the Redis one (and a Redis lease store) to spread over instances. */
-  pubsub?: LivePubSub<LiveMessage>;
-  lease?: LeaseStore;
-  /** Default 1.5 × pollIntervalMs: renewed every third of it, so a dead holder is replaced within two intervals. */
-  leaseTtlMs?: number;
-  instanceId?: string;
+  pubsub: LivePubSub<LiveMessage>;
+  lease: LeaseStore;
+  leaseTtlMs: number;
   log?: Logger;
   random?: () => number;
 }
 
-/** The hub plus what tests and /metrics may want to look at beyond the `LiveHub` contract. */
-export interface PollingLiveHub extends LiveHub {
-  readonly instanceId: string;
-  /** Upstream reads started by this instance's pollers since it started. */
+export interface StatusTopics {
+  watch<K extends WatchedKind>(kind: K, id: string, watcher: Watcher): AsyncIterable<WatchedResource[K]>;
+  /** Upstream reads started by this instance's pollers. */
   readonly polls: number;
   /** Topics (kind:scope:id) this instance currently polls. */
   polledTopics(): string[];
+  stats(): { pollers: number; subscribers: number };
+  /** Ends every watch, stops every poller, releases leases; leaves the channel to its owner. */
+  close(): Promise<void>;
 }
 
 interface Subscriber {
@@ -63,25 +57,18 @@ interface Topic {
   subscribers: Set<Subscriber>;
   latest: Snapshot | null;
   closed: boolean;
-  holding: boolean;
   poller: Poller | null;
-  leaseTimer: ReturnType<typeof setTimeout> | null;
+  lease: LeaseLoop;
   unsubscribe: (() => Promise<void>) | null;
 }
 
 const SHUTTING_DOWN = 'The gateway is shutting down; subscribe again.';
 
-export function createLiveHub(options: LiveHubOptions): PollingLiveHub {
-  const instanceId = options.instanceId ?? randomUUID();
-  const ownsPubSub = options.pubsub === undefined;
-  const pubsub = options.pubsub ?? createMemoryPubSub<LiveMessage>();
-  const lease = options.lease ?? createMemoryLeaseStore();
-  const leaseTtlMs = options.leaseTtlMs ?? Math.round(options.pollIntervalMs * 1.5);
-  const leaseTickMs = Math.max(1, Math.round(leaseTtlMs / 3));
+export function createStatusTopics(options: StatusTopicsOptions): StatusTopics {
+  const { instanceId, pubsub, leaseTtlMs, log } = options;
   // Long enough to bridge the longest gap between two polls of a live holder.
   const retainMs = options.pollMaxIntervalMs * 2 + leaseTtlMs;
   const bounds = { baseMs: options.pollIntervalMs, maxMs: options.pollMaxIntervalMs };
-  const log = options.log;
 
   const topics = new Map<string, Topic>();
   /** Cleanup of a closed topic (lease release, unsubscribe) still running, by key. */
@@ -127,7 +114,6 @@ export function createLiveHub(options: LiveHubOptions): PollingLiveHub {
   }
 
   function startPolling(topic: Topic): void {
-    topic.holding = true;
     const poller = createPoller({
       kind: topic.kind,
       bounds,
@@ -162,53 +148,6 @@ export function createLiveHub(options: LiveHubOptions): PollingLiveHub {
   function stopPolling(topic: Topic): void {
     topic.poller?.stop();
     topic.poller = null;
-    topic.holding = false;
-  }
-
-  function scheduleLeaseTick(topic: Topic): void {
-    if (topic.closed) return;
-    topic.leaseTimer = setTimeout(() => {
-      topic.leaseTimer = null;
-      void leaseTick(topic);
-    }, leaseTickMs);
-  }
-
-  /** Holder: renew (or notice the loss). Others: try to take over. */
-  async function leaseTick(topic: Topic): Promise<void> {
-    if (topic.closed) return;
-    if (!topic.holding) return contend(topic);
-    let kept = false;
-    try {
-      kept = await lease.renew(topic.key, instanceId, leaseTtlMs);
-    } catch (error) {
-      // Redis is unreachable: keep polling. Two instances polling for a while costs a few calls;
-      // nobody polling would freeze every subscriber with no end.
-      kept = true;
-      log?.warn('live: lease renewal failed; polling on without a lease', { error });
-    }
-    if (topic.closed) return;
-    if (!kept) {
-      log?.info('live: lease lost, another instance polls', { topic: topic.kind });
-      stopPolling(topic);
-    }
-    scheduleLeaseTick(topic);
-  }
-
-  async function contend(topic: Topic): Promise<void> {
-    let won = false;
-    try {
-      won = await lease.acquire(topic.key, instanceId, leaseTtlMs);
-    } catch (error) {
-      // Same trade as on renewal: without Redis, serve this instance's subscribers by polling here.
-      won = true;
-      log?.warn('live: lease acquisition failed; polling without a lease', { error });
-    }
-    if (topic.closed) {
-      if (won) await lease.release(topic.key, instanceId).catch(() => {});
-      return;
-    }
-    if (won && !topic.holding) startPolling(topic);
-    scheduleLeaseTick(topic);
   }
 
   async function open(topic: Topic): Promise<void> {
@@ -223,16 +162,14 @@ export function createLiveHub(options: LiveHubOptions): PollingLiveHub {
     }
     if (subscription.retained) onMessage(topic, subscription.retained, true);
     if (topic.closed) return;
-    await contend(topic);
+    await topic.lease.start();
   }
 
   function closeTopic(topic: Topic): void {
     if (topic.closed) return;
     topic.closed = true;
     if (topics.get(topic.key) === topic) topics.delete(topic.key);
-    if (topic.leaseTimer) clearTimeout(topic.leaseTimer);
-    topic.leaseTimer = null;
-    const wasHolding = topic.holding;
+    const wasHolding = topic.lease.stop();
     stopPolling(topic);
     const previous = cleanups.get(topic.key);
     const cleanup = (async () => {
@@ -240,7 +177,7 @@ export function createLiveHub(options: LiveHubOptions): PollingLiveHub {
       if (wasHolding) {
         // Retained first, lease second: once the lease is free a new holder may retain again.
         await pubsub.clearRetained(topic.key).catch(() => {});
-        await lease.release(topic.key, instanceId).catch(() => {});
+        await topic.lease.release();
       }
       await topic.unsubscribe?.().catch(() => {});
     })().finally(() => {
@@ -269,9 +206,17 @@ export function createLiveHub(options: LiveHubOptions): PollingLiveHub {
         subscribers: new Set(),
         latest: null,
         closed: false,
-        holding: false,
         poller: null,
-        leaseTimer: null,
+        lease: createLeaseLoop({
+          store: options.lease,
+          key,
+          owner: instanceId,
+          ttlMs: leaseTtlMs,
+          label: `status of ${kind}`,
+          log,
+          onAcquired: () => startPolling(fresh),
+          onLost: () => stopPolling(fresh),
+        }),
         unsubscribe: null,
       };
       topic = fresh;
@@ -304,7 +249,6 @@ export function createLiveHub(options: LiveHubOptions): PollingLiveHub {
   }
 
   return {
-    instanceId,
     watch,
     get polls() {
       return polls;
@@ -324,8 +268,6 @@ export function createLiveHub(options: LiveHubOptions): PollingLiveHub {
         closeTopic(topic);
       }
       await Promise.all([...cleanups.values()]);
-      // A channel passed in may be shared (other hubs in a test, the Redis one owned by main.ts).
-      if (ownsPubSub) await pubsub.close();
     },
   };
 }

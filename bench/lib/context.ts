@@ -1,0 +1,181 @@
+/**
+ * What every scenario gets from the harness: the options, where processes run (pinning), the
+ * shared load generator and the starters of the processes a scenario measures. Scenarios never
+ * parse arguments nor decide placement themselves, so a new scenario is one file in
+ * bench/scenarios/ and nothing else.
+ */
+import os from 'node:os';
+import { type Emu, emulatorOf } from './emulator.js';
+import type { LoadGen } from './load.js';
+import { affinityOf, type Proc, pin, spawnNode, tasksetAvailable } from './procs.js';
+
+export interface Options {
+  durationS: number;
+  rounds: number;
+  warmupS: number;
+  connections: number;
+  latencyMs: number;
+  seedJobs: number;
+  profileSeconds: number;
+  profileQuery: 'overhead' | 'nested';
+  quietWaitS: number;
+  noisyRetries: number;
+  pin: boolean;
+  enrich: boolean;
+  /** Measure only these variant labels (--only); null measures all. */
+  only: string[] | null;
+  /** Extra node flags for the gateway process only. */
+  gatewayNodeFlags: string[];
+  /** Numbers given after the scenario names, passed on to delegated scripts (bench/fanout.ts). */
+  passThrough: string[];
+}
+
+export interface Layout {
+  /** CPU list of the server under test, or null when unpinned. */
+  sut: string | null;
+  /** CPU list of the emulator, the load generator and the harness. */
+  rest: string | null;
+}
+
+export interface StartExtra {
+  env?: Record<string, string>;
+  nodeFlags?: string[];
+}
+
+export interface Ctx {
+  readonly opts: Options;
+  readonly layout: Layout;
+  /** The load generator process; only scenarios declaring `needsLoadGen` may use it. */
+  readonly loadgen: LoadGen;
+  log(line: string): void;
+  /** Records where a process ended up, for the pinning report. */
+  recordAffinity(role: string, pid: number): void;
+  startEmulator(latencyMs: number, seedJobs: number | null): Promise<Emu>;
+  startGateway(emu: Emu, extra?: StartExtra): Promise<Proc>;
+  startProxy(emu: Emu): Promise<Proc>;
+  startNaive(emu: Emu): Promise<Proc>;
+}
+
+export const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+
+const baseEnv = { NODE_ENV: 'production', BENCH_MAX_SECONDS: '1200' };
+
+export interface Harness {
+  ctx(loadgen: LoadGen | null): Ctx;
+  layout: Layout;
+  pinningReport(): Record<string, unknown>;
+}
+
+export function createHarness(opts: Options): Harness {
+  const cores = os.cpus().length;
+  const tasksetFound = tasksetAvailable();
+  const pinningWanted = opts.pin && tasksetFound && cores >= 2;
+  const layout: Layout = pinningWanted ? { sut: '1', rest: '0' } : { sut: null, rest: null };
+  const harnessPinned = layout.rest !== null && pin(process.pid, layout.rest);
+  const observedAffinity: Record<string, string | null> = {};
+  const recordAffinity = (role: string, pid: number) => {
+    observedAffinity[role] = affinityOf(pid);
+  };
+
+  async function startServer(name: string, script: string, env: Record<string, string>, ready: RegExp) {
+    const proc = await spawnNode(name, { script, env: { ...baseEnv, ...env }, cpus: layout.sut, ready });
+    recordAffinity(name, proc.pid);
+    return proc;
+  }
+
+  const starters = {
+    async startEmulator(latencyMs: number, seedJobs: number | null): Promise<Emu> {
+      const env: Record<string, string> = {
+        ...baseEnv,
+        EMULATOR_PORT: '0',
+        EMULATOR_SPEED: '0',
+        EMULATOR_LATENCY_MS: String(latencyMs),
+      };
+      if (seedJobs !== null) env.EMULATOR_SEED_JOBS = String(seedJobs);
+      const proc = await spawnNode('emulator', {
+        script: 'src/main.ts',
+        args: ['emulator'],
+        env,
+        cpus: layout.rest,
+        ready: /^ScaiMind emulator:\s+(\S+)/,
+      });
+      recordAffinity('emulator', proc.pid);
+      return emulatorOf(proc, latencyMs, seedJobs ?? 36);
+    },
+    async startGateway(emu: Emu, extra: StartExtra = {}): Promise<Proc> {
+      const proc = await spawnNode('gateway', {
+        script: 'src/main.ts',
+        env: { ...baseEnv, HOST: '127.0.0.1', PORT: '0', COORDINATOR_URL: emu.baseUrl, ...extra.env },
+        cpus: layout.sut,
+        nodeFlags: [...opts.gatewayNodeFlags, ...(extra.nodeFlags ?? [])],
+        ready: /"msg":"gateway listening".*?"url":"([^"]+)"/,
+      });
+      recordAffinity('gateway', proc.pid);
+      return proc;
+    },
+    startProxy: (emu: Emu) =>
+      startServer('proxy', 'bench/proxy.ts', { UPSTREAM_URL: emu.baseUrl }, /^proxy listening (\S+)/),
+    startNaive: (emu: Emu) =>
+      startServer('naive', 'bench/naive-gateway.ts', { UPSTREAM_URL: emu.baseUrl }, /^naive listening (\S+)/),
+  };
+
+  return {
+    layout,
+    ctx: (loadgen) => ({
+      opts,
+      layout,
+      get loadgen(): LoadGen {
+        if (!loadgen) throw new Error('this scenario did not declare needsLoadGen');
+        return loadgen;
+      },
+      log,
+      recordAffinity,
+      ...starters,
+    }),
+    pinningReport() {
+      const expected: Record<string, string> = layout.sut
+        ? {
+            gateway: layout.sut,
+            proxy: layout.sut,
+            naive: layout.sut,
+            emulator: layout.rest ?? '',
+            loadgen: layout.rest ?? '',
+            harness: layout.rest ?? '',
+          }
+        : {};
+      const effective =
+        layout.sut !== null &&
+        harnessPinned &&
+        Object.entries(observedAffinity).every(([role, cpus]) => cpus === (expected[role] ?? cpus));
+      return {
+        taskset_available: tasksetFound,
+        requested: opts.pin,
+        took_effect: effective,
+        layout: layout.sut
+          ? `2 cores, 3 processes: the server under test (gateway | proxy | naive) alone on core ${layout.sut}; ` +
+            `emulator + load generator + harness share core ${layout.rest}; for "direct" the emulator is moved to core ${layout.sut} while measured`
+          : `unpinned (${!opts.pin ? '--no-pin' : !tasksetFound ? 'taskset not available' : `only ${cores} core(s)`}): the OS schedules all processes`,
+        observed_cpus_allowed: { ...observedAffinity, harness: affinityOf(process.pid) },
+      };
+    },
+  };
+}
+
+export async function stopAll(procs: Array<Proc | Emu | undefined>): Promise<void> {
+  await Promise.all(procs.map((p) => (p === undefined ? undefined : 'stop' in p ? p.stop() : p.proc.stop())));
+}
+
+/** What a file in bench/scenarios/ exports (`export const scenarios: Scenario[]`). */
+export interface Scenario {
+  /** The name given on the command line; also the report's key (with `-` turned into `_`). */
+  name: string;
+  /** One line for --help. */
+  summary: string;
+  /** Position in `npm run bench` without names; undefined: only when named. */
+  defaultOrder?: number;
+  /** Whether the harness must start the load generator process for it. */
+  needsLoadGen: boolean;
+  /** Whether it takes the numbers given after the scenario names (`opts.passThrough`). */
+  takesNumbers?: boolean;
+  run(ctx: Ctx): Promise<unknown>;
+}
