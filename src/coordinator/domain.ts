@@ -34,6 +34,20 @@ export type Phase = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
 export const TRAINING_TYPES = ['SFT', 'LORA', 'QLORA', 'DPO', 'RLHF', 'CONTINUED_PRETRAIN', 'FULL_FINETUNE'] as const;
 export const FRAMEWORKS = ['HF_TRAINER', 'DEEPSPEED', 'FSDP', 'MEGATRON', 'CUSTOM'] as const;
 
+/**
+ * Which training types each framework runs. The docs say a mismatch is a 400 but do not list the
+ * pairs; this table is the project's (the emulator keeps its own copy, as an upstream would).
+ */
+export const FRAMEWORK_TRAINING_TYPES: Readonly<
+  Record<(typeof FRAMEWORKS)[number], ReadonlyArray<(typeof TRAINING_TYPES)[number]>>
+> = {
+  HF_TRAINER: ['SFT', 'LORA', 'QLORA', 'DPO', 'RLHF', 'FULL_FINETUNE'],
+  DEEPSPEED: ['SFT', 'LORA', 'DPO', 'RLHF', 'CONTINUED_PRETRAIN', 'FULL_FINETUNE'],
+  FSDP: ['SFT', 'LORA', 'QLORA', 'DPO', 'CONTINUED_PRETRAIN', 'FULL_FINETUNE'],
+  MEGATRON: ['SFT', 'CONTINUED_PRETRAIN', 'FULL_FINETUNE'],
+  CUSTOM: ['SFT', 'LORA', 'QLORA', 'DPO', 'RLHF', 'CONTINUED_PRETRAIN', 'FULL_FINETUNE'],
+};
+
 export const ORDER_BY = ['created_at desc', 'created_at asc', 'name asc', 'name desc'] as const;
 export type OrderBy = (typeof ORDER_BY)[number];
 
@@ -128,6 +142,42 @@ export interface JobMetrics {
   values: Record<string, number>;
   recordedAt: string | null;
   raw: unknown;
+}
+
+/** One line of a training job's log stream. */
+export interface LogLine {
+  /** The coordinator's event id (a rising sequence number): what a resume starts after. */
+  sequence: string | null;
+  timestamp: string | null;
+  /** INFO, WARN, ERROR, ... as the coordinator spells it. */
+  level: string | null;
+  message: string;
+  step: number | null;
+}
+
+/** One metrics snapshot of a training job's metrics stream. */
+export interface MetricsSnapshot {
+  /** The coordinator's event id (a rising sequence number). */
+  sequence: string | null;
+  step: number | null;
+  recordedAt: string | null;
+  /** Metric name → value; values that are not numbers are left out. */
+  values: Record<string, number>;
+}
+
+/** What one read of an event stream delivered: items in order; `done` once the job is terminal. */
+export interface StreamChunk<T> {
+  items: T[];
+  done: boolean;
+}
+
+/** Where a stream read starts: after `since` when given, else with the last `tail` items. */
+export interface StreamPosition {
+  since: string | null;
+  /** Logs only; the coordinator's default (100) when omitted. */
+  tail?: number;
+  /** Silence after which the connection counts as dropped (the coordinator sends heartbeats). */
+  idleTimeoutMs: number;
 }
 
 /** What waits in the shared scheduling queue: a training job or an evaluation. */

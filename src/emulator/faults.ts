@@ -27,10 +27,17 @@ export function defaultCodeFor(status: number): string {
 /** What to do to one request. Latency faults add up; the first other fault that fires wins. */
 export interface FaultDecision {
   latencyMs: number;
+  /** For event streams: the action strikes after this many events (undefined: at once). */
+  afterEvents?: number;
   action:
-    | { kind: 'status'; status: number; code: string; retryAfter: number | undefined }
-    | { kind: 'reset' | 'malformed' | 'hang' }
+    | ({ kind: 'status'; status: number; code: string; retryAfter: number | undefined } & AfterHandling)
+    | ({ kind: 'reset' | 'malformed' | 'hang' } & AfterHandling)
     | undefined;
+}
+
+/** True: the handler runs (with its side effects) before the fault replaces its reply. */
+interface AfterHandling {
+  afterHandling: boolean;
 }
 
 interface ActiveFault {
@@ -52,8 +59,14 @@ function validate(spec: FaultSpec): void {
     throw new TypeError(`${where}: count must be a non-negative integer`);
   }
   if (spec.latencyMs !== undefined && !(spec.latencyMs >= 0)) throw new TypeError(`${where}: latencyMs must be >= 0`);
+  if (spec.afterEvents !== undefined && !(Number.isInteger(spec.afterEvents) && spec.afterEvents >= 0)) {
+    throw new TypeError(`${where}: afterEvents must be a non-negative integer`);
+  }
   if (spec.retryAfter !== undefined && !(spec.retryAfter >= 0))
     throw new TypeError(`${where}: retryAfter must be >= 0`);
+  if (spec.afterHandling && spec.kind === 'latency') {
+    throw new TypeError(`${where}: afterHandling applies to failures, not to latency`);
+  }
 }
 
 /** Matches 'GET /jobs/{job_id}', 'GET *' (any route of that method) and '*' (anything). */
@@ -111,8 +124,10 @@ export class FaultInjector {
           status,
           code: spec.code ?? defaultCodeFor(status),
           retryAfter: spec.retryAfter ?? (status === 429 ? 1 : undefined),
+          afterHandling: spec.afterHandling ?? false,
         };
-      } else decision.action = { kind: spec.kind };
+      } else decision.action = { kind: spec.kind, afterHandling: spec.afterHandling ?? false };
+      if (spec.afterEvents !== undefined) decision.afterEvents = spec.afterEvents;
     }
     return decision;
   }

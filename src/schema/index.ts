@@ -6,9 +6,13 @@ import './checkpoint.js';
 import './evaluation.js';
 import './benchmark.js';
 import './queue.js';
+import './job-logs.js';
+import './job-metrics.js';
+import './scoreboard.js';
 import './cluster.js';
 import './data.js';
 import './viewer.js';
+import './training-submission.js';
 
 let schema: GraphQLSchema | undefined;
 
