@@ -102,7 +102,7 @@ export function parseJobSubmission(body: Json): JobSubmission {
     if (typeof type !== 'string' || !(TRAINING_TYPES as readonly string[]).includes(type)) {
       errors.add('training_config.training_type', `must be one of ${TRAINING_TYPES.join(', ')}`);
     } else trainingType = type;
-    const fw = training.framework;
+    const fw = isObject(training.framework) ? training.framework.type : training.framework;
     if (fw !== undefined && fw !== null) {
       if (typeof fw !== 'string' || !(FRAMEWORKS as readonly string[]).includes(fw)) {
         errors.add('training_config.framework', `must be one of ${FRAMEWORKS.join(', ')}`);
@@ -128,7 +128,8 @@ export function parseJobSubmission(body: Json): JobSubmission {
     });
   }
   const resource = isObject(body.resource_config) ? body.resource_config : {};
-  const gpuCount = optionalInteger(resource, 'gpu_count', 'resource_config.gpu_count', 1, 1024, errors) ?? 8;
+  // 0 passes the schema: the coordinator refuses it (400, the documented rule in job-rules.ts).
+  const gpuCount = optionalInteger(resource, 'gpu_count', 'resource_config.gpu_count', 0, 1024, errors) ?? 8;
   const gpuType = optionalString(resource, 'gpu_type', errors, 'resource_config.gpu_type') ?? 'H100';
   const maxRetries = optionalInteger(body, 'max_retries', 'max_retries', 0, 10, errors) ?? 2;
   errors.throwIfAny();
