@@ -32,8 +32,10 @@ describe.skipIf(!hasRedis)('job streams with Redis', () => {
   beforeEach(async () => {
     emulator = await startEmulator();
     const redisPrefix = uniquePrefix();
-    a = await startLiveInstance(emulator, { redisPrefix, leaseTtlMs: 300 });
-    b = await startLiveInstance(emulator, { redisPrefix, leaseTtlMs: 300 });
+    // Long enough that a busy machine never costs a holder its lease by a late renewal; a holder
+    // that stops releases it, so the hand-over below does not wait for expiry.
+    a = await startLiveInstance(emulator, { redisPrefix, leaseTtlMs: 2000 });
+    b = await startLiveInstance(emulator, { redisPrefix, leaseTtlMs: 2000 });
   });
 
   afterEach(async () => {
