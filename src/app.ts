@@ -5,8 +5,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash, randomUUID } from 'node:crypto';
 import { useGraphQlJit } from '@envelop/graphql-jit';
+import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { type ExecutionArgs, getOperationAST } from 'graphql';
+import { BREAK, type DocumentNode, type ExecutionArgs, getOperationAST, Kind, visit } from 'graphql';
 import { createYoga, type GraphiQLOptions, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Config } from './config.js';
 import type { Context } from './context.js';
@@ -14,6 +15,7 @@ import { type CoordinatorApi, createCoordinatorApi } from './coordinator/api.js'
 import type { CoordinatorClient } from './coordinator/client.js';
 import { gatewayError, maskError, useErrorMapping } from './errors.js';
 import { GRAPHIQL_EXAMPLES } from './graphiql-examples.js';
+import { useGraphQLSse } from './graphql-sse.js';
 import { createMemoryIdempotencyStore, type IdempotencyStore } from './idempotency.js';
 import type { LiveHub } from './live/hub.js';
 import type { Logger } from './log.js';
@@ -51,6 +53,8 @@ export interface GatewayDeps {
 /** What the transports hand to the context factory: an HTTP request, or a graphql-ws connection. */
 export interface TransportContext {
   request?: Request;
+  /** The graphql-ws connection (one object per socket), for what is said once per connection. */
+  connection?: object;
   connectionParams?: Readonly<Record<string, unknown>>;
   requestId?: string;
 }
@@ -123,6 +127,27 @@ function isSubscription(args: ExecutionArgs): boolean {
   return operation?.operation === 'subscription';
 }
 
+const incrementalDocuments = new WeakMap<DocumentNode, boolean>();
+
+/** Whether a document asks for incremental delivery; cached per document (Yoga's parse cache shares them). */
+function usesDeferOrStream(document: DocumentNode): boolean {
+  let uses = incrementalDocuments.get(document);
+  if (uses === undefined) {
+    uses = false;
+    visit(document, {
+      [Kind.DIRECTIVE]: (node) => {
+        if (node.name.value === 'defer' || node.name.value === 'stream') {
+          uses = true;
+          return BREAK;
+        }
+        return undefined;
+      },
+    });
+    incrementalDocuments.set(document, uses);
+  }
+  return uses;
+}
+
 const scopes = new Map<string, string>();
 const MAX_REMEMBERED_SCOPES = 1024;
 
@@ -161,6 +186,20 @@ function useRequestScope(scope: AsyncLocalStorage<string>): Plugin {
 }
 
 /**
+ * CORS with safe defaults: any origin without credentials unless origins are listed (Yoga's own
+ * default reflects every origin *with* credentials). Browser code may read the request id, and
+ * whether the development key was used.
+ */
+function corsOptions(config: Config, usesDefaultCredential: boolean) {
+  return {
+    origin: config.corsOrigins === '*' ? ['*'] : config.corsOrigins,
+    credentials: config.corsCredentials,
+    exposedHeaders: ['x-request-id', ...(usesDefaultCredential ? ['x-scaimind-credential'] : [])],
+    maxAge: 600,
+  };
+}
+
+/**
  * GraphiQL from the npm package, every script, style and worker inlined in the page: internal
  * networks and CI have no CDN, and Yoga's default page loads its assets from one. The page is
  * large (megabytes) and the same for every request, so it is rendered once.
@@ -182,9 +221,20 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
   const logScope = config.logLevel === 'debug' ? new AsyncLocalStorage<string>() : null;
   deps.metrics?.attach({ breakerStates: () => deps.client.breakerStates?.() ?? [], liveStats: () => live.stats() });
 
+  const devKeyNoticed = new WeakSet<object>();
   const context = (transport: TransportContext): Context => {
     const requestId = transport.requestId ?? requestIdOf(transport.request);
-    const credential = credentialOf(transport) ?? defaultCredential;
+    const sent = credentialOf(transport);
+    const credential = sent ?? defaultCredential;
+    if (sent === null && credential !== null && transport.connection && !devKeyNoticed.has(transport.connection)) {
+      // A misnamed credential (connectionParams.authToken, say) would otherwise pass unnoticed.
+      devKeyNoticed.add(transport.connection);
+      deps.log.warn('graphql-ws connection without a credential: using the embedded emulator development key', {
+        requestId,
+        connectionParams: Object.keys(transport.connectionParams ?? {}).slice(0, 20),
+        expected: 'connectionParams.authorization = "Bearer <key>"',
+      });
+    }
     const credentialScope = credential ? scopeOf(credential) : 'anonymous';
     const api = credential
       ? createCoordinatorApi(deps.client, {
@@ -225,16 +275,22 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
       defaultQuery: GRAPHIQL_EXAMPLES,
     },
     renderGraphiQL: offlineGraphiQL(),
+    cors: corsOptions(config, defaultCredential !== null),
     plugins: [
       // Compiled execution for queries and mutations. Not for subscriptions: graphql-jit drops
       // arguments written inline in a subscription document (graphql-jit#183).
-      useGraphQlJit({}, { enableIf: (args) => !isSubscription(args) }),
+      // Nor for @defer/@stream, which graphql-jit cannot deliver incrementally: those operations run
+      // on Yoga's default executor, which can.
+      useGraphQlJit({}, { enableIf: (args) => !isSubscription(args) && !usesDeferOrStream(args.document) }),
+      useDeferStream(),
       ...(logScope ? [useRequestScope(logScope)] : []),
       ...(deps.metrics ? [deps.metrics.plugin()] : []),
       ...(deps.tracing ? [deps.tracing.plugin()] : []),
       // Before the security plugins: an operation they stop still gets its request id.
       useErrorMapping(),
       ...securityPlugins(config, { persistedOperations: deps.persistedOperations }),
+      // graphql-sse's protocol (both modes) next to Yoga's own SSE; the same policy as above.
+      useGraphQLSse({ endpoint: '/graphql/stream', maxBodyBytes: config.maxBodyBytes, requestIdOf }),
       useRequestIdHeader(),
       ...(defaultCredential ? [useDefaultCredentialHeader()] : []),
     ],

@@ -94,6 +94,7 @@ export async function startServer(gateway: Gateway, options: ServerOptions): Pro
       onSubscribe: async (ctx, _id, payload) => {
         if (stopping) return [shuttingDown()];
         const transport: TransportContext = {
+          connection: ctx,
           connectionParams: ctx.connectionParams,
           requestId: acceptRequestId(ctx.extra.request.headers['x-request-id']?.toString()),
         };
