@@ -155,8 +155,8 @@ describe('on a served gateway', () => {
 
   function expectIncremental(parts: Array<Record<string, unknown>>, callsAtFirstPart: Record<string, number>): void {
     const [first, ...rest] = parts;
-    const edges = (first?.data as { trainingJobs: { edges: Array<{ node: Record<string, unknown> }> } }).trainingJobs
-      .edges;
+    const { edges } = (first as { data: { trainingJobs: { edges: Array<{ node: Record<string, unknown> }> } } }).data
+      .trainingJobs;
     expect(edges).toHaveLength(4);
     // The jobs come first, from one upstream call, without their deferred evaluations.
     for (const edge of edges) expect(edge.node).not.toHaveProperty('evaluations');
