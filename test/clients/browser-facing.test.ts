@@ -117,7 +117,7 @@ describe('on a served gateway', () => {
   });
 
   const DEFERRED = /* GraphQL */ `
-    query JobsThenEvaluations {
+    query ClientsJobsThenEvaluations {
       trainingJobs(first: 4, orderBy: NAME_ASC) {
         edges {
           node {

@@ -46,7 +46,7 @@ async function driveUntil(done: () => boolean, started: () => boolean = () => tr
 }
 
 const WATCH = /* GraphQL */ `
-  subscription Watch($id: ID!) {
+  subscription ClientsWatchEvaluation($id: ID!) {
     evaluationUpdated(id: $id) { evaluationId status phase isTerminal }
   }
 `;
@@ -108,7 +108,7 @@ describe('Apollo Client (HttpLink + GraphQLWsLink, InMemoryCache)', () => {
   });
 
   const JOBS = gql`
-    query Jobs($after: String) {
+    query ClientsJobsPage($after: String) {
       trainingJobs(first: 7, after: $after, orderBy: NAME_ASC) {
         totalCount
         pageInfo { hasNextPage endCursor }
@@ -154,7 +154,7 @@ describe('Apollo Client (HttpLink + GraphQLWsLink, InMemoryCache)', () => {
       };
     }>({
       mutation: gql`
-        mutation Submit($jobId: ID!) {
+        mutation ClientsSubmitEvaluation($jobId: ID!) {
           submitEvaluation(input: { jobId: $jobId, benchmarks: [{ name: "gsm8k" }] }) {
             evaluation { id evaluationId status }
             userErrors { field message code }
@@ -297,7 +297,7 @@ describe('graphql-request', () => {
       },
     });
     const data = await client.request<{ trainingJobs: { totalCount: number } }>(
-      'query Count { trainingJobs(first: 1) { totalCount } }',
+      'query ClientsCount { trainingJobs(first: 1) { totalCount } }',
     );
     expect(data.trainingJobs.totalCount).toBeGreaterThan(0);
     expect(methods).toEqual(['GET']);
