@@ -4,25 +4,25 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash, randomUUID } from 'node:crypto';
-import { useGraphQlJit } from '@envelop/graphql-jit';
 import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { BREAK, type DocumentNode, type ExecutionArgs, getOperationAST, Kind, visit } from 'graphql';
+import type { GraphQLError } from 'graphql';
 import { createYoga, type GraphiQLOptions, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Config } from './config.js';
 import type { Context } from './context.js';
 import { type CoordinatorApi, createCoordinatorApi } from './coordinator/api.js';
 import type { CoordinatorClient } from './coordinator/client.js';
-import { gatewayError, maskError, useErrorMapping } from './errors.js';
+import { gatewayError, maskError, refusalErrors, useErrorMapping } from './errors.js';
 import { GRAPHIQL_EXAMPLES } from './graphiql-examples.js';
 import { useGraphQLSse } from './graphql-sse.js';
 import { createMemoryIdempotencyStore, type IdempotencyStore } from './idempotency.js';
+import { useCompiledExecution } from './jit.js';
 import type { LiveHub } from './live/hub.js';
 import type { Logger } from './log.js';
 import type { GatewayMetrics } from './metrics.js';
 import { createRateLimitBook, type RateLimitBook } from './rate-limits.js';
 import { getSchema } from './schema/index.js';
-import { securityPlugins } from './security.js';
+import { createOperationAdmission, type OperationAdmission, securityPlugins } from './security.js';
 import type { GatewayTracing } from './tracing.js';
 
 export interface GatewayDeps {
@@ -59,7 +59,16 @@ export interface TransportContext {
   requestId?: string;
 }
 
-export type Gateway = YogaServerInstance<TransportContext, Context>;
+/**
+ * The Yoga instance, plus what a transport outside Yoga (graphql-ws in `server.ts`) needs to apply
+ * the same policy: the operation admission (persisted operations) and the error mapping of
+ * requests refused before execution.
+ */
+export type Gateway = YogaServerInstance<TransportContext, Context> & {
+  readonly admit: OperationAdmission;
+  /** Refusals (parse, validation, admission, shutdown) in client-visible form, with the request id. */
+  refusals(errors: readonly unknown[], requestId: string): GraphQLError[];
+};
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
@@ -124,32 +133,6 @@ function useRequestIdHeader(): Plugin {
       response.headers.set('x-request-id', requestIdOf(request));
     },
   };
-}
-
-function isSubscription(args: ExecutionArgs): boolean {
-  const operation = getOperationAST(args.document, args.operationName);
-  return operation?.operation === 'subscription';
-}
-
-const incrementalDocuments = new WeakMap<DocumentNode, boolean>();
-
-/** Whether a document asks for incremental delivery; cached per document (Yoga's parse cache shares them). */
-function usesDeferOrStream(document: DocumentNode): boolean {
-  let uses = incrementalDocuments.get(document);
-  if (uses === undefined) {
-    uses = false;
-    visit(document, {
-      [Kind.DIRECTIVE]: (node) => {
-        if (node.name.value === 'defer' || node.name.value === 'stream') {
-          uses = true;
-          return BREAK;
-        }
-        return undefined;
-      },
-    });
-    incrementalDocuments.set(document, uses);
-  }
-  return uses;
 }
 
 const scopes = new Map<string, string>();
@@ -260,7 +243,8 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     };
   };
 
-  return createYoga<TransportContext, Context>({
+  const admission = createOperationAdmission(config, deps.persistedOperations);
+  const yoga = createYoga<TransportContext, Context>({
     schema: getSchema(),
     context,
     graphqlEndpoint: '/graphql',
@@ -281,22 +265,30 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     renderGraphiQL: offlineGraphiQL(),
     cors: corsOptions(config, defaultCredential !== null),
     plugins: [
-      // Compiled execution for queries and mutations. Not for subscriptions: graphql-jit drops
-      // arguments written inline in a subscription document (graphql-jit#183).
-      // Nor for @defer/@stream, which graphql-jit cannot deliver incrementally: those operations run
-      // on Yoga's default executor, which can.
-      useGraphQlJit({}, { enableIf: (args) => !isSubscription(args) && !usesDeferOrStream(args.document) }),
+      // Operations with @defer/@stream stay on Yoga's executor, which delivers them incrementally.
+      useCompiledExecution(),
       useDeferStream(),
       ...(logScope ? [useRequestScope(logScope)] : []),
+      // Before metrics and tracing, so they count the codes clients see; before the security
+      // plugins, so an operation they stop still gets its request id.
+      useErrorMapping({ isDev: config.dev, requestIdOf, log: deps.log }),
       ...(deps.metrics ? [deps.metrics.plugin()] : []),
       ...(deps.tracing ? [deps.tracing.plugin()] : []),
-      // Before the security plugins: an operation they stop still gets its request id.
-      useErrorMapping(),
-      ...securityPlugins(config, { persistedOperations: deps.persistedOperations }),
-      // graphql-sse's protocol (both modes) next to Yoga's own SSE; the same policy as above.
-      useGraphQLSse({ endpoint: '/graphql/stream', maxBodyBytes: config.maxBodyBytes, requestIdOf }),
+      ...securityPlugins(config, { admission }),
+      // graphql-sse's protocol (both modes) next to Yoga's own SSE, under the same admission.
+      useGraphQLSse({
+        endpoint: '/graphql/stream',
+        maxBodyBytes: config.maxBodyBytes,
+        requestIdOf,
+        admit: admission,
+        refusals: (errors, requestId) => refusalErrors(errors, requestId, config.dev, deps.log),
+      }),
       useRequestIdHeader(),
       ...(defaultCredential ? [useDefaultCredentialHeader()] : []),
     ],
+  });
+  return Object.assign(yoga, {
+    admit: admission,
+    refusals: (errors: readonly unknown[], requestId: string) => refusalErrors(errors, requestId, config.dev, deps.log),
   });
 }

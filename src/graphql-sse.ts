@@ -9,10 +9,10 @@
  * operation the same admission (persisted operations), and refusals carry codes and the request id.
  * Yoga's own SSE on the GraphQL endpoint (`Accept: text/event-stream`) stays as it is.
  */
-import { type DocumentNode, type ExecutionArgs, GraphQLError, getOperationAST } from 'graphql';
+import { type DocumentNode, type ExecutionArgs, type GraphQLError, getOperationAST } from 'graphql';
 import { createHandler } from 'graphql-sse/lib/use/fetch';
 import type { Plugin, YogaInitialContext } from 'graphql-yoga';
-import { requestError, toClientError } from './errors.js';
+import { gatewayError, requestError } from './errors.js';
 import { CSRF_HEADERS, cannotBeCrossSiteSimpleRequest } from './security.js';
 
 /** The header the single-connection mode carries its stream token in (a custom header: preflighted). */
@@ -37,7 +37,9 @@ export interface GraphQLSseOptions {
   /** The request id of a request (stable per request). */
   requestIdOf: (request: Request) => string;
   /** The operation-admission policy shared by all transports; may fill in `query`. */
-  admit?: (params: GraphQLSseParams) => GraphQLSseParams | Promise<GraphQLSseParams>;
+  admit: (params: GraphQLSseParams) => GraphQLSseParams | Promise<GraphQLSseParams>;
+  /** Refusals (admission, parse, validation) in client-visible form, with the request id. */
+  refusals: (errors: readonly unknown[], requestId: string) => GraphQLError[];
 }
 
 export interface GraphQLSseParams {
@@ -68,32 +70,27 @@ export function useGraphQLSse(options: GraphQLSseOptions): Plugin<YogaInitialCon
         {
           onSubscribe: async (req, params) => {
             const requestId = options.requestIdOf(req.raw);
-            let admitted: GraphQLSseParams = params;
+            let admitted: GraphQLSseParams;
             try {
-              if (options.admit) admitted = await options.admit(params);
+              admitted = await options.admit(params);
             } catch (error) {
-              if (error instanceof GraphQLError) return refusalParts(error, requestId) as never;
-              throw error;
+              const [refused] = options.refusals([error], requestId);
+              return refusalParts(refused as GraphQLError, requestId) as never;
             }
             const enveloped = yoga.getEnveloped({ request: req.raw, params: admitted });
-            const stamp = (error: GraphQLError) => {
-              const mapped = toClientError(error, { beforeExecution: true });
-              (mapped.extensions as Record<string, unknown>).requestId = requestId;
-              return mapped;
-            };
             let document: DocumentNode;
             try {
               document = enveloped.parse(String(admitted.query ?? ''));
             } catch (error) {
-              if (error instanceof GraphQLError) return { errors: [stamp(error)] } as never;
-              throw error;
+              return { errors: options.refusals([error], requestId) } as never;
             }
             const errors = enveloped.validate(enveloped.schema, document);
-            if (errors.length) return { errors: errors.map(stamp) } as never;
+            if (errors.length) return { errors: options.refusals(errors, requestId) } as never;
             const operationName = typeof admitted.operationName === 'string' ? admitted.operationName : undefined;
             const operation = getOperationAST(document, operationName);
             if (!operation) {
-              return { errors: [stamp(new GraphQLError('Could not determine what operation to execute.'))] } as never;
+              const error = gatewayError('BAD_USER_INPUT', 'Could not determine what operation to execute.');
+              return { errors: options.refusals([error], requestId) } as never;
             }
             const args: ExecutionArgs = {
               schema: enveloped.schema,
