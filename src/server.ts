@@ -21,6 +21,11 @@ export interface ServerOptions {
   port: number;
   /** graphql-ws keep-alive ping interval. */
   keepAliveMs?: number;
+  /**
+   * Largest WebSocket frame accepted (default 100 000 bytes, the HTTP body limit's default): a
+   * larger one closes the socket with 1009 before it is buffered, authenticated or not.
+   */
+  maxPayloadBytes?: number;
   /** How long `stop()` waits for in-flight operations before closing sockets. */
   shutdownGraceMs?: number;
   /** Readiness beyond "not shutting down" (e.g. the coordinator answers). */
@@ -85,7 +90,11 @@ export async function startServer(gateway: Gateway, options: ServerOptions): Pro
   httpServer.keepAliveTimeout = keepAliveMs + 5_000;
   httpServer.headersTimeout = keepAliveMs + 10_000;
 
-  const wsServer = new WebSocketServer({ server: httpServer, path: gateway.graphqlEndpoint });
+  const wsServer = new WebSocketServer({
+    server: httpServer,
+    path: gateway.graphqlEndpoint,
+    maxPayload: options.maxPayloadBytes ?? 100_000,
+  });
   const wsDisposable = useServer<Record<string, unknown>, { requestId: string }>(
     {
       execute: (args) => (args.rootValue as Enveloped).execute(args) as never,
