@@ -86,7 +86,7 @@ export function gatewayError(code: ErrorCode, message = MESSAGES[code], extras: 
  * `application/graphql-response+json` uses it; plain JSON answers keep Yoga's own status rules).
  */
 export function requestError(
-  code: RequestErrorCode,
+  code: RequestErrorCode | 'BAD_USER_INPUT',
   message: string,
   status: number,
   extra: Record<string, unknown> = {},
@@ -96,7 +96,7 @@ export function requestError(
 
 /** The extensions of `requestError`, for plugins that take them rather than an error. */
 export function requestErrorExtensions(
-  code: RequestErrorCode,
+  code: RequestErrorCode | 'BAD_USER_INPUT',
   status: number,
   extra: Record<string, unknown> = {},
 ): Record<string, unknown> {

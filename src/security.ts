@@ -265,15 +265,37 @@ function persistedOperationId(params: OperationParams): string | null {
   return typeof params.documentId === 'string' ? params.documentId : null;
 }
 
+/** Deepest nesting of `variables`: the schema's inputs nest a few levels; graphql-js recurses per level. */
+export const MAX_VARIABLES_DEPTH = 32;
+
+function variablesTooDeep(value: unknown, depth: number): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (depth > MAX_VARIABLES_DEPTH) return true;
+  for (const item of Array.isArray(value) ? value : Object.values(value)) {
+    if (variablesTooDeep(item, depth + 1)) return true;
+  }
+  return false;
+}
+
+function checkVariables(params: OperationParams): void {
+  if (variablesTooDeep(params.variables, 1)) {
+    throw requestError('BAD_USER_INPUT', `Variables nest deeper than ${MAX_VARIABLES_DEPTH} levels.`, 400);
+  }
+}
+
 export function createOperationAdmission(
   config: Config,
   persisted: Readonly<Record<string, string>> | undefined,
 ): OperationAdmission {
   if (!persisted) {
     if (!config.allowArbitraryOperations) throw new Error('allowArbitraryOperations=false needs persisted operations');
-    return (params) => params;
+    return (params) => {
+      checkVariables(params);
+      return params;
+    };
   }
   return (params) => {
+    checkVariables(params);
     if (typeof params.query === 'string' && params.query !== '') {
       if (config.allowArbitraryOperations) return params;
       throw requestError(

@@ -97,7 +97,16 @@ export async function startServer(gateway: Gateway, options: ServerOptions): Pro
   });
   const wsDisposable = useServer<Record<string, unknown>, { requestId: string }>(
     {
-      execute: (args) => (args.rootValue as Enveloped).execute(args) as never,
+      // What escapes execution (Yoga catches the same over HTTP) is an error result for this
+      // operation, not a 4500 that would close the socket and every subscription on it.
+      execute: async (args) => {
+        try {
+          return (await (args.rootValue as Enveloped).execute(args)) as never;
+        } catch (error) {
+          const { requestId } = args.contextValue as { requestId: string };
+          return { errors: gateway.refusals([error], requestId) } as never;
+        }
+      },
       subscribe: (args) => (args.rootValue as Enveloped).subscribe(args) as never,
       onConnect: () => !stopping,
       onSubscribe: async (ctx, _id, payload) => {
