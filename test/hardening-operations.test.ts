@@ -233,6 +233,12 @@ describe('metrics, logs and request ids', () => {
     expect(text).toMatch(/coordinator_breaker_state\{route="GET \/queue"\} 0/);
     expect(text).toMatch(/gateway_live_pollers 0/);
     expect(text).toMatch(/gateway_live_subscribers 0/);
+    // The runtime figures every Prometheus user expects (prom-client's default collectors).
+    expect(text).toMatch(/^process_resident_memory_bytes [1-9]/m);
+    expect(text).toMatch(/^nodejs_heap_size_used_bytes [1-9]/m);
+    expect(text).toMatch(/^nodejs_eventloop_lag_seconds /m);
+    expect(text).toMatch(/^nodejs_active_handles_total /m);
+    expect(text).toMatch(/^# TYPE nodejs_gc_duration_seconds histogram/m);
     expect((await stack.gateway.fetch('http://gateway.test/metrics', { method: 'POST' })).status).toBe(405);
   });
 
