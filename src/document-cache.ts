@@ -1,5 +1,5 @@
 /**
- * Yoga's parse caches, bounded in bytes: its default holds 1,024 documents and 1,024 parse errors
+ * Yoga's parse caches, bounded in bytes as well as entries: its default holds 1,024 documents and 1,024 parse errors
  * keyed by their full text, so documents padded to the body limit could pin about 200 MB. Here
  * each entry is charged for its key and an estimate of its syntax tree, against a fixed budget.
  */
@@ -22,6 +22,7 @@ function documentBytes(text: string): number {
 export function boundedParserCaches() {
   return {
     documentCache: new LRUCache<string, DocumentNode>({
+      max: 1_024,
       maxSize: DOCUMENT_CACHE_BYTES,
       sizeCalculation: (_value, key) => documentBytes(key),
       ttl: 3_600_000,

@@ -148,7 +148,13 @@ export function codeOfCoordinatorError(error: CoordinatorError): ErrorCode {
 export function fromCoordinatorError(error: CoordinatorError): GraphQLError {
   const code = codeOfCoordinatorError(error);
   const passMessage = error.kind === 'http' && error.status !== null && error.status < 500 && error.status !== 401;
-  const message = passMessage && error.upstreamMessage ? error.upstreamMessage : MESSAGES[code];
+  // A 401 means a credential was sent and refused: saying "send one" would mislead.
+  const message =
+    passMessage && error.upstreamMessage
+      ? error.upstreamMessage
+      : code === 'UNAUTHENTICATED' && error.status === 401
+        ? 'The coordinator rejected this credential (unknown, expired or revoked): send a valid "Authorization: Bearer <ScaiGrid API key or token>".'
+        : MESSAGES[code];
   return gatewayError(code, message, {
     retryAfter: error.retryAfterSeconds,
     upstreamRequestId: error.requestId,

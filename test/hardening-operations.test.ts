@@ -36,6 +36,7 @@ describe('auth with a real coordinator (no default credential)', () => {
     stack.emulator.resetStats();
     const response = await stack.run(QUEUE, undefined, { token: INVALID_KEY });
     expect(response.body.errors?.map((error) => error.extensions?.code)).toEqual(['UNAUTHENTICATED']);
+    expect(response.body.errors?.[0]?.message).toMatch(/rejected this credential/);
     expect(stack.calls('GET /queue')).toBe(1);
     expect(JSON.stringify(response.body)).not.toContain(INVALID_KEY);
   });
