@@ -44,6 +44,8 @@ export const REQUEST_ERROR_CODES = [
   'PERSISTED_QUERY_ONLY',
   'PERSISTED_QUERY_NOT_IN_LIST',
   'PERSISTED_QUERY_ID_REQUIRED',
+  /** Automatic persisted queries: the hash is unknown here; send it again with the query text. */
+  'PERSISTED_QUERY_NOT_FOUND',
   /** The gateway is shutting down: retry on another instance. */
   'UNAVAILABLE',
 ] as const;
