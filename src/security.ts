@@ -178,7 +178,13 @@ export function useCostLimit(maxCost: number): Plugin {
       cache.set(document, entry);
     }
     // Variables the document does not declare cannot change its cost: no need to serialise them.
-    const key = `${operationName ?? ''}\u0000${entry.usesVariables && variables ? JSON.stringify(variables) : ''}`;
+    // A digest, not the text, is the key: variables and names are up to a body long, and a cache
+    // keyed by them grew the heap by gigabytes under distinct 97 KB variables.
+    const key = createHash('sha1')
+      .update(operationName ?? '')
+      .update('\u0000')
+      .update(entry.usesVariables && variables ? JSON.stringify(variables) : '')
+      .digest('base64');
     const { byKey } = entry;
     if (byKey.has(key)) return byKey.get(key) ?? null;
     const cost = operationCost(schema, document, operationName, entry.usesVariables ? variables : {});
@@ -267,6 +273,24 @@ function persistedOperationId(params: OperationParams): string | null {
   return typeof params.documentId === 'string' ? params.documentId : null;
 }
 
+/** Deepest nesting of `variables`: the schema's inputs nest a few levels; graphql-js recurses per level. */
+export const MAX_VARIABLES_DEPTH = 32;
+
+function variablesTooDeep(value: unknown, depth: number): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (depth > MAX_VARIABLES_DEPTH) return true;
+  for (const item of Array.isArray(value) ? value : Object.values(value)) {
+    if (variablesTooDeep(item, depth + 1)) return true;
+  }
+  return false;
+}
+
+function checkVariables(params: OperationParams): void {
+  if (variablesTooDeep(params.variables, 1)) {
+    throw requestError('BAD_USER_INPUT', `Variables nest deeper than ${MAX_VARIABLES_DEPTH} levels.`, 400);
+  }
+}
+
 /**
  * The admission with automatic persisted queries (Apollo's APQ) in front of the list: a hash with
  * its query registers the query (after checking the hash), a hash alone runs what the list or the
@@ -313,9 +337,13 @@ function listedOperationAdmission(
 ): (params: OperationParams) => OperationParams {
   if (!persisted) {
     if (!config.allowArbitraryOperations) throw new Error('allowArbitraryOperations=false needs persisted operations');
-    return (params) => params;
+    return (params) => {
+      checkVariables(params);
+      return params;
+    };
   }
   return (params) => {
+    checkVariables(params);
     if (typeof params.query === 'string' && params.query !== '') {
       if (config.allowArbitraryOperations) return params;
       throw requestError(
