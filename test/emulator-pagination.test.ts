@@ -92,7 +92,7 @@ describe('filters', () => {
     const { items, totalCounts } = await walk(emulator, '/evaluations', { job_id: job.job_id, page_size: 1 });
     expect(items).toHaveLength(3);
     expect(totalCounts[0]).toBe(3);
-    expect(items.every((e) => e.job_id === job.job_id)).toBe(true);
+    expect(items.every((e) => e.labels.parent_job_id === job.job_id)).toBe(true);
     const running = await walk(emulator, '/evaluations', { status: ['QUEUED', 'EVALUATING'] });
     expect(running.items.map((e) => e.status).sort()).toEqual(['EVALUATING', 'QUEUED']);
   });

@@ -6,7 +6,7 @@ const Submit = graphql(`
   mutation Submit($input: SubmitEvaluationInput!) {
     submitEvaluation(input: $input) {
       clientMutationId
-      evaluation { evaluationId status job { jobId } benchmarks { name numSamples parameters { key value } } }
+      evaluation { evaluationId status modelUri job { jobId } benchmarks { name numSamples parameters { key value } } }
       userErrors { field message code }
       warnings { field message }
     }
@@ -52,6 +52,7 @@ const Retry = graphql(`
 interface RestJob {
   job_id: string;
   status: string;
+  output_model_uri?: string | null;
   checkpoints?: Array<{ checkpoint_id: string }>;
 }
 
@@ -95,7 +96,11 @@ describe('mutations', () => {
       }),
     ).submitEvaluation;
     expect(payload.userErrors).toEqual([]);
-    expect(payload.warnings).toEqual([]);
+    // model_uri is required [doc]: filled from the job's output model, and said so.
+    expect(payload.warnings).toEqual([
+      { field: ['input', 'modelUri'], message: expect.stringContaining(job.output_model_uri ?? 'no output model') },
+    ]);
+    expect(payload.evaluation?.modelUri).toBe(job.output_model_uri);
     expect(payload.clientMutationId).toBe('m-1');
     expect(payload.evaluation?.status).toBe('QUEUED');
     expect(payload.evaluation?.job?.jobId).toBe(job.job_id);
@@ -175,6 +180,7 @@ describe('mutations', () => {
       await stack.run(Submit, {
         input: {
           jobId: byStatus('COMPLETED').job_id,
+          modelUri: byStatus('COMPLETED').output_model_uri,
           benchmarks: [
             {
               name: 'custom-acme-support',

@@ -150,12 +150,13 @@ describe('connections over page tokens', () => {
   });
 
   it('lists the evaluations of one job, by raw or global job id', async () => {
-    const all = await restIds(stack, '/evaluations', 'evaluations', 'evaluation_id');
+    // Evaluation listings are job-shaped workload records under `jobs`, `job_id` being the evaluation's own id.
+    const all = await restIds(stack, '/evaluations', 'jobs', 'job_id');
     expect(all.length).toBeGreaterThan(0);
     const { evaluations } = dataOf(await stack.run(Evaluations, { first: 100 }));
     expect(evaluations?.edges.map((edge) => edge.node.evaluationId)).toEqual(all);
     const jobId = evaluations?.edges[0]?.node.job?.jobId ?? '';
-    const expected = await restIds(stack, `/evaluations?job_id=${jobId}`, 'evaluations', 'evaluation_id');
+    const expected = await restIds(stack, `/evaluations?job_id=${jobId}`, 'jobs', 'job_id');
     const globalJobId = Buffer.from(`TrainingJob:${jobId}`).toString('base64');
     for (const id of [jobId, globalJobId]) {
       const filtered = dataOf(await stack.run(Evaluations, { first: 100, filter: { jobId: id } })).evaluations;

@@ -7,6 +7,7 @@ import type {
   JobMetrics,
   ListEvaluationsParams,
   ListParams,
+  OrderBy,
   Page,
   QueueInfo,
   RateLimitInfo,
@@ -69,11 +70,14 @@ function compact(input: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
+/** The coordinator's own default order: not sent, since `order_by`'s syntax is only a guess. */
+export const DEFAULT_ORDER: OrderBy = 'created_at desc';
+
 function listQuery(params: ListParams | undefined): Query {
   return {
     page_size: params?.pageSize,
     page_token: params?.pageToken,
-    order_by: params?.orderBy,
+    order_by: params?.orderBy === DEFAULT_ORDER ? undefined : params?.orderBy,
     status: params?.status,
   };
 }
@@ -160,7 +164,7 @@ class ScopedCoordinatorApi implements CoordinatorApi {
     try {
       return await this.get('/jobs/{job_id}/metrics', (data) => normalizeJobMetrics(data, jobId), { job_id: jobId });
     } catch (error) {
-      if (error instanceof CoordinatorError && error.status === 404) return null;
+      if (error instanceof CoordinatorError && error.kind === 'http' && error.code === 'NOT_FOUND') return null;
       throw error;
     }
   }
