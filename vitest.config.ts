@@ -3,6 +3,9 @@ import { defineConfig } from 'vitest/config';
 
 const require = createRequire(import.meta.url);
 
+/** Browser tests (headless Chromium) load the shared 2-core machine; they run after the rest. */
+const BROWSER_TESTS = ['test/web-*.test.ts'];
+
 export default defineConfig({
   resolve: {
     // graphql 16 ships CJS (`main`) and ESM (`module`) without an exports map: Node loads the CJS
@@ -11,9 +14,19 @@ export default defineConfig({
     alias: { graphql: require.resolve('graphql') },
   },
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: 'forks',
+    projects: [
+      {
+        extends: true,
+        test: { name: 'node', include: ['test/**/*.test.ts'], exclude: BROWSER_TESTS, sequence: { groupOrder: 0 } },
+      },
+      {
+        extends: true,
+        // Groups run one after the other: Chromium never competes with the timing-sensitive live tests.
+        test: { name: 'browser', include: BROWSER_TESTS, sequence: { groupOrder: 1 } },
+      },
+    ],
   },
 });

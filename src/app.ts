@@ -17,6 +17,7 @@ import { createMemoryIdempotencyStore, type IdempotencyStore } from './idempoten
 import type { LiveHub } from './live/hub.js';
 import type { Logger } from './log.js';
 import type { GatewayMetrics } from './metrics.js';
+import { createRateLimitBook, type RateLimitBook } from './rate-limits.js';
 import { getSchema } from './schema/index.js';
 import { securityPlugins, useRequestErrors } from './security.js';
 import type { GatewayTracing } from './tracing.js';
@@ -42,6 +43,8 @@ export interface GatewayDeps {
   metrics?: GatewayMetrics;
   /** OpenTelemetry spans (its `onCall` belongs on the client). */
   tracing?: GatewayTracing;
+  /** Where `viewer.rateLimit` is read from; default: a bounded in-process book. */
+  rateLimits?: RateLimitBook;
 }
 
 /** What the transports hand to the context factory: an HTTP request, or a graphql-ws connection. */
@@ -120,6 +123,19 @@ function useErrorMapping(): Plugin<Context> {
   };
 }
 
+/**
+ * Tells a client honestly when its request ran on the embedded emulator's development key (it sent
+ * no credential and the gateway has a default one), so a page can say so instead of guessing.
+ */
+function useDefaultCredentialHeader(): Plugin {
+  return {
+    onResponse: ({ request, response }) => {
+      if (!request.headers.has('authorization'))
+        response.headers.set('x-scaimind-credential', 'emulator-development-key');
+    },
+  };
+}
+
 function useRequestIdHeader(): Plugin {
   return {
     onResponse: ({ request, response }) => {
@@ -174,26 +190,30 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
   const idempotency = deps.idempotency ?? createMemoryIdempotencyStore();
   const defaultCredential = deps.defaultCredential ?? null;
   const live = deps.live ?? noLive;
+  const rateLimits = deps.rateLimits ?? createRateLimitBook();
   const logScope = config.logLevel === 'debug' ? new AsyncLocalStorage<string>() : null;
   deps.metrics?.attach({ breakerStates: () => deps.client.breakerStates?.() ?? [], liveStats: () => live.stats() });
 
   const context = (transport: TransportContext): Context => {
     const requestId = transport.requestId ?? requestIdOf(transport.request);
     const credential = credentialOf(transport) ?? defaultCredential;
+    const credentialScope = credential ? scopeOf(credential) : 'anonymous';
     const api = credential
       ? createCoordinatorApi(deps.client, {
           credential,
           signal: transport.request?.signal,
           deadline: Date.now() + config.requestTimeoutMs,
+          onRateLimit: (info) => rateLimits.record(credentialScope, info),
         })
       : unauthenticatedApi;
     return {
       requestId,
       api,
-      credentialScope: credential ? scopeOf(credential) : 'anonymous',
+      credentialScope,
       credential,
       live,
       idempotency,
+      rateLimits,
       config,
       log: deps.log.child({ requestId }),
     };
@@ -229,6 +249,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
       useErrorMapping(),
       ...securityPlugins(config, { persistedOperations: deps.persistedOperations }),
       useRequestIdHeader(),
+      ...(defaultCredential ? [useDefaultCredentialHeader()] : []),
     ],
   });
 }

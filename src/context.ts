@@ -3,6 +3,7 @@ import type { CoordinatorApi } from './coordinator/api.js';
 import type { IdempotencyStore } from './idempotency.js';
 import type { LiveHub } from './live/hub.js';
 import type { Logger } from './log.js';
+import type { RateLimitBook } from './rate-limits.js';
 
 /**
  * What every resolver gets, per operation (HTTP request or WebSocket subscribe), built by
@@ -23,6 +24,8 @@ export interface Context {
   credential: string | null;
   live: LiveHub;
   idempotency: IdempotencyStore;
+  /** The latest rate-limit headers seen per credential scope (`viewer.rateLimit`). */
+  rateLimits: RateLimitBook;
   config: Config;
   log: Logger;
 }

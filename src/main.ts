@@ -1,9 +1,11 @@
 /**
  * The process entry point: the only module that reads the environment, opens ports and handles
- * signals. `tsx src/main.ts` runs the gateway; `tsx src/main.ts emulator` runs the emulator alone.
+ * signals. `node dist/main.js` (`npm start`, built by `npm run build`) or `tsx src/main.ts` runs the gateway;
+ * with the argument `emulator` it runs the emulator alone.
  */
 
 import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { createGateway } from './app.js';
 import { type Config, ConfigError, type EmulatorConfig, loadConfig, loadEmulatorConfig } from './config.js';
@@ -20,6 +22,7 @@ import { combineOnCall, createMetrics } from './metrics.js';
 import { breakerOptions, createReadinessProbe } from './readiness.js';
 import { parsePersistedOperations } from './security.js';
 import { startServer } from './server.js';
+import { loadStaticSite } from './static-site.js';
 import { createTracing } from './tracing.js';
 
 const writeLine = (line: string) => process.stdout.write(`${line}\n`);
@@ -106,6 +109,9 @@ async function runGateway(config: Config, log: Logger): Promise<void> {
     tracing,
     persistedOperations,
   });
+  const webDist = fileURLToPath(new URL('../web/dist/', import.meta.url));
+  const site = await loadStaticSite(webDist);
+  if (!site) log.warn('the runs page is not built: `npm run build:web` builds it for /', { dir: webDist });
   const ready = createReadinessProbe({ client, intervalMs: config.readyIntervalMs });
   const server = await startServer(gateway, {
     host: config.host,
@@ -115,9 +121,11 @@ async function runGateway(config: Config, log: Logger): Promise<void> {
     ready,
     // SSE streams are invisible to the server: ending the watches lets their connections finish.
     onDrain: () => live.close(),
+    site,
   });
   log.info('gateway listening', {
     url: server.url,
+    runsPage: site ? server.url.replace(/\/graphql$/, '/') : null,
     graphiql: server.url,
     coordinator: baseUrl,
     live: redis ? 'redis (shared across instances)' : 'in-process',

@@ -10,6 +10,7 @@ import { type ExecutionArgs, GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { acceptRequestId, type Gateway, type TransportContext } from './app.js';
+import type { StaticSite } from './static-site.js';
 
 export interface ServerOptions {
   host: string;
@@ -30,6 +31,8 @@ export interface ServerOptions {
    * long-lived work the server cannot see (the live hub's SSE streams and pollers).
    */
   onDrain?: () => Promise<void>;
+  /** The runs page at `/` (web/dist, loaded by `loadStaticSite`); without it `/` is a 404. */
+  site?: StaticSite | null;
 }
 
 export interface RunningServer {
@@ -71,6 +74,7 @@ export async function startServer(gateway: Gateway, options: ServerOptions): Pro
       );
       return;
     }
+    if (path !== undefined && options.site?.handle(req, res, path)) return;
     return gateway.handle(req, res);
   });
   // Idle sockets must outlive the WebSocket ping interval, or proxies see spurious closes.

@@ -124,7 +124,7 @@ describe('tenant isolation', () => {
     const acmeIds = new Set((await walk(emulator, '/jobs', { page_size: 100 })).items.map((j) => j.job_id));
     expect(globexJobs.items.some((j) => acmeIds.has(j.job_id))).toBe(false);
     const queue = await call(emulator, 'GET', '/queue', { key: EMULATOR_KEYS.otherTenant });
-    expect(queue.body.data.jobs.every((j: { job_id: string }) => !acmeIds.has(j.job_id))).toBe(true);
+    expect(queue.body.data.entries.every((j: { job_id: string }) => !acmeIds.has(j.job_id))).toBe(true);
   });
 });
 
@@ -188,13 +188,17 @@ describe('seed data', () => {
 describe('queue, metrics and data validation', () => {
   it('reports the tenant queue with positions', async () => {
     const reply = await call(emulator, 'GET', '/queue');
-    const { depth, by_status, jobs } = reply.body.data;
-    expect(depth).toBe(jobs.length);
+    const { depth, by_status, entries } = reply.body.data;
+    expect(depth).toBe(entries.length);
     expect(by_status.QUEUED + by_status.PENDING).toBe(depth);
-    const queued = jobs.filter((j: { status: string }) => j.status === 'QUEUED');
-    expect(queued.map((j: { queue_position: number }) => j.queue_position)).toEqual(
-      queued.map((_: unknown, i: number) => i + 1),
-    );
+    const queued = entries.filter((e: { position: number }) => e.position > 0);
+    expect(queued.map((e: { position: number }) => e.position)).toEqual(queued.map((_: unknown, i: number) => i + 1));
+    expect(by_status.QUEUED).toBe(queued.length);
+    // Evaluations share the queue with training jobs, and a job's own queue_position agrees.
+    expect(new Set(entries.map((e: { type: string }) => e.type))).toEqual(new Set(['training', 'evaluation']));
+    const firstJob = entries.find((e: { type: string; position: number }) => e.type === 'training' && e.position > 0);
+    const job = (await call(emulator, 'GET', `/jobs/${firstJob.job_id}`)).body.data;
+    expect(job.queue_position).toBe(firstJob.position);
   });
 
   it('serves the latest metrics of a training job and an empty snapshot before training', async () => {

@@ -549,7 +549,7 @@ describe('metrics, queue, data validation', () => {
 
   it('normalises the queue', () => {
     const reply = { depth: 3, by_status: { PENDING: 1, QUEUED: '2' }, jobs: [] };
-    expect(normalizeQueue(reply)).toEqual({ depth: 3, byStatus: { PENDING: 1, QUEUED: 2 }, raw: reply });
+    expect(normalizeQueue(reply)).toEqual({ depth: 3, byStatus: { PENDING: 1, QUEUED: 2 }, entries: [], raw: reply });
     expect(normalizeQueue({ jobs: [{}, {}] }).depth).toBe(2);
   });
 

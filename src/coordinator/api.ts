@@ -1,6 +1,9 @@
 import type { CoordinatorClient, CoordinatorResponse, QueryValue, RequestOptions } from './client.js';
 import type {
   BenchmarkSpec,
+  CachedDataset,
+  ClusterInfo,
+  ClusterNode,
   DataValidationResult,
   Evaluation,
   EvaluationRequest,
@@ -12,18 +15,25 @@ import type {
   QueueInfo,
   RateLimitInfo,
   SubmittedEvaluation,
+  SubmittedJob,
   TrainingJob,
+  TrainingJobRequest,
 } from './domain.js';
 import { CoordinatorError } from './errors.js';
 import {
+  normalizeCluster,
+  normalizeDataCache,
   normalizeDataValidation,
   normalizeEvaluation,
   normalizeEvaluationPage,
   normalizeJob,
   normalizeJobMetrics,
   normalizeJobPage,
+  normalizeNode,
+  normalizeNodes,
   normalizeQueue,
   normalizeSubmittedEvaluation,
+  normalizeSubmittedJob,
 } from './wire.js';
 
 /**
@@ -45,6 +55,13 @@ export interface CoordinatorApi {
   getEvaluation(evaluationId: string): Promise<Evaluation>;
   listEvaluations(params?: ListEvaluationsParams): Promise<Page<Evaluation>>;
   validateData(uris: readonly string[]): Promise<DataValidationResult[]>;
+  /** `POST /jobs`. Never retried: the coordinator has no idempotency (see `SubmittedJob`). */
+  submitJob(request: TrainingJobRequest): Promise<SubmittedJob>;
+  getDataCache(): Promise<CachedDataset[]>;
+  getCluster(): Promise<ClusterInfo>;
+  listNodes(): Promise<ClusterNode[]>;
+  drainNode(nodeId: string, input?: { reason?: string }): Promise<ClusterNode>;
+  enableNode(nodeId: string, input?: { reason?: string }): Promise<ClusterNode>;
   /** The rate-limit headers of the latest reply seen through this api (null before any). */
   readonly rateLimit: RateLimitInfo | null;
 }
@@ -56,6 +73,8 @@ export interface ApiScope {
   signal?: AbortSignal;
   /** Epoch ms after which no coordinator call may still be running. */
   deadline?: number;
+  /** Told the rate-limit headers of every reply, error replies included. */
+  onRateLimit?: (info: RateLimitInfo) => void;
 }
 
 type Query = Record<string, QueryValue>;
@@ -97,6 +116,80 @@ function evaluationBody(request: EvaluationRequest): Record<string, unknown> {
     model_uri: request.modelUri,
     checkpoint_id: request.checkpointId,
     benchmarks: request.benchmarks.map(benchmarkBody),
+  });
+}
+
+/** Optional sections are left out when empty, so the coordinator applies its own defaults. */
+function optionalSection(section: Record<string, unknown>): Record<string, unknown> | undefined {
+  const body = compact(section);
+  return Object.keys(body).length > 0 ? body : undefined;
+}
+
+/** `POST /jobs` in the coordinator's spelling: maps, priority and retries sit in `training_config`. */
+function trainingJobBody(request: TrainingJobRequest): Record<string, unknown> {
+  const { trainingConfig: training, dataConfig: data, resourceConfig: resources } = request;
+  const { baseModel: model, framework } = training;
+  const distributed = framework.distributed;
+  return compact({
+    name: request.name,
+    training_config: compact({
+      training_type: training.trainingType,
+      base_model: compact({
+        model_id: model.modelId,
+        revision: model.revision,
+        source: model.source,
+        tokenizer_id: model.tokenizerId,
+        dtype: model.dtype,
+        trust_remote_code: model.trustRemoteCode,
+      }),
+      framework: compact({
+        type: framework.type,
+        config: framework.config,
+        distributed:
+          distributed &&
+          compact({
+            world_size: distributed.worldSize,
+            backend: distributed.backend,
+            strategy: distributed.strategy,
+            config: distributed.config,
+          }),
+        custom_script_path: framework.customScriptPath,
+      }),
+      hyperparameters: training.hyperparameters,
+      environment: training.environment,
+      resume_from_checkpoint: training.resumeFromCheckpoint,
+      max_retries: training.maxRetries,
+      priority: training.priority,
+    }),
+    data_config: compact({
+      sources: data.sources.map((source) =>
+        compact({ path: source.path, type: source.type, split: source.split, format: source.format }),
+      ),
+      max_seq_length: data.maxSeqLength,
+      batch_size: data.batchSize,
+      gradient_accumulation_steps: data.gradientAccumulationSteps,
+      validation_split: data.validationSplit,
+      seed: data.seed,
+    }),
+    resource_config: compact({
+      gpu_count: resources.gpuCount,
+      gpu_type: resources.gpuType,
+      node_count: resources.nodeCount,
+    }),
+    output_config:
+      request.outputConfig &&
+      optionalSection({
+        output_uri: request.outputConfig.outputUri,
+        checkpoint_every_steps: request.outputConfig.checkpointEverySteps,
+        keep_checkpoints: request.outputConfig.keepCheckpoints,
+      }),
+    scheduling_config:
+      request.schedulingConfig &&
+      optionalSection({
+        preemptible: request.schedulingConfig.preemptible,
+        max_wait_seconds: request.schedulingConfig.maxWaitSeconds,
+      }),
+    labels: request.labels,
   });
 }
 
@@ -193,6 +286,35 @@ class ScopedCoordinatorApi implements CoordinatorApi {
     return this.post('/data/validate', normalizeDataValidation, { uris });
   }
 
+  submitJob(request: TrainingJobRequest): Promise<SubmittedJob> {
+    return this.post('/jobs', normalizeSubmittedJob, trainingJobBody(request));
+  }
+
+  getDataCache(): Promise<CachedDataset[]> {
+    return this.get('/data/cache', normalizeDataCache);
+  }
+
+  getCluster(): Promise<ClusterInfo> {
+    return this.get('/cluster', normalizeCluster);
+  }
+
+  listNodes(): Promise<ClusterNode[]> {
+    return this.get('/nodes', normalizeNodes);
+  }
+
+  drainNode(nodeId: string, input?: { reason?: string }): Promise<ClusterNode> {
+    return this.nodeAction('/nodes/{node_id}/drain', nodeId, input);
+  }
+
+  enableNode(nodeId: string, input?: { reason?: string }): Promise<ClusterNode> {
+    return this.nodeAction('/nodes/{node_id}/enable', nodeId, input);
+  }
+
+  private nodeAction(route: string, nodeId: string, input?: { reason?: string }): Promise<ClusterNode> {
+    const body = compact({ reason: input?.reason });
+    return this.post(route, (data) => normalizeNode(data, nodeId), body, { node_id: nodeId });
+  }
+
   private options(method: 'GET' | 'POST', route: string): RequestOptions {
     const { credential, signal, deadline } = this.scope;
     return { method, route, credential, signal, deadline };
@@ -223,16 +345,21 @@ class ScopedCoordinatorApi implements CoordinatorApi {
     return this.post(route, (data) => normalizeJob(data, jobId), compact(body), { job_id: jobId });
   }
 
+  private noteRateLimit(info: RateLimitInfo): void {
+    this.latestRateLimit = info;
+    this.scope.onRateLimit?.(info);
+  }
+
   private async run<T>(options: RequestOptions, normalize: Normalize<T>): Promise<T> {
     let response: CoordinatorResponse;
     try {
       response = await this.client.request(options);
     } catch (error) {
       // A 429 carries the most useful rate-limit headers of all.
-      if (error instanceof CoordinatorError && error.rateLimit !== null) this.latestRateLimit = error.rateLimit;
+      if (error instanceof CoordinatorError && error.rateLimit !== null) this.noteRateLimit(error.rateLimit);
       throw error;
     }
-    if (response.rateLimit !== null) this.latestRateLimit = response.rateLimit;
+    if (response.rateLimit !== null) this.noteRateLimit(response.rateLimit);
     return normalize(response.data);
   }
 }

@@ -135,10 +135,61 @@ export interface JobMetrics {
   raw: unknown;
 }
 
+/** What waits in the shared scheduling queue: a training job or an evaluation. */
+export type WorkloadType = 'TRAINING' | 'EVALUATION' | 'UNKNOWN';
+
+export interface QueueEntry {
+  /** The job's or the evaluation's coordinator id. */
+  workloadId: string;
+  type: WorkloadType;
+  /** 1-based; 0 while not in the queue yet (PENDING). */
+  position: number | null;
+  priority: number | null;
+  enqueuedAt: string | null;
+}
+
 export interface QueueInfo {
   depth: number;
   byStatus: Record<string, number>;
+  entries: QueueEntry[];
   raw: unknown;
+}
+
+export interface GpuTypeUsage {
+  gpuType: string;
+  total: number | null;
+  inUse: number | null;
+}
+
+export interface ClusterInfo {
+  nodesTotal: number | null;
+  nodesReady: number | null;
+  gpusTotal: number | null;
+  gpusInUse: number | null;
+  gpuTypes: GpuTypeUsage[];
+  queueDepth: number | null;
+  raw: unknown;
+}
+
+export const NODE_STATUSES = ['READY', 'DRAINING', 'DRAINED', 'DOWN'] as const;
+export type NodeStatus = (typeof NODE_STATUSES)[number] | 'UNKNOWN';
+
+export interface ClusterNode {
+  nodeId: string;
+  status: NodeStatus;
+  rawStatus: string;
+  gpuType: string | null;
+  gpuCount: number | null;
+  gpusInUse: number | null;
+  /** Only the caller's own jobs: the coordinator does not name other tenants' work. */
+  runningJobIds: string[];
+  raw: unknown;
+}
+
+export interface CachedDataset {
+  uri: string;
+  sizeBytes: number | null;
+  cachedAt: string | null;
 }
 
 export interface DataValidationResult {
@@ -151,6 +202,54 @@ export interface SubmittedEvaluation {
   evaluationId: string;
   status: JobStatus;
   rawStatus: string;
+}
+
+/** The body of `POST /jobs`, in domain terms (the api layer spells it the coordinator's way). */
+export interface TrainingJobRequest {
+  name: string;
+  trainingConfig: {
+    trainingType: string;
+    baseModel: {
+      modelId: string;
+      revision?: string;
+      source?: string;
+      tokenizerId?: string;
+      dtype?: string;
+      trustRemoteCode?: boolean;
+    };
+    framework: {
+      type: string;
+      config?: StringMap;
+      distributed?: { worldSize?: number; backend?: string; strategy?: string; config?: StringMap };
+      customScriptPath?: string;
+    };
+    hyperparameters?: StringMap;
+    environment?: StringMap;
+    resumeFromCheckpoint?: string;
+    maxRetries?: number;
+    priority?: number;
+  };
+  dataConfig: {
+    sources: Array<{ path: string; type?: string; split?: string; format?: string }>;
+    maxSeqLength?: number;
+    batchSize?: number;
+    gradientAccumulationSteps?: number;
+    validationSplit?: number;
+    seed?: number;
+  };
+  resourceConfig: { gpuCount: number; gpuType?: string; nodeCount?: number };
+  outputConfig?: { outputUri?: string; checkpointEverySteps?: number; keepCheckpoints?: number };
+  schedulingConfig?: { preemptible?: boolean; maxWaitSeconds?: number };
+  labels?: StringMap;
+}
+
+/** The reply of `POST /jobs`. */
+export interface SubmittedJob {
+  jobId: string;
+  status: JobStatus;
+  rawStatus: string;
+  message: string | null;
+  estimatedWaitSeconds: number | null;
 }
 
 export interface BenchmarkSpec {

@@ -12,19 +12,28 @@
  */
 import {
   type BenchmarkResult,
+  type CachedDataset,
   type Checkpoint,
+  type ClusterInfo,
+  type ClusterNode,
   type DataValidationResult,
   type Evaluation,
+  type GpuTypeUsage,
   JOB_STATUSES,
   type JobMetrics,
   type JobStatus,
   type KnownJobStatus,
+  NODE_STATUSES,
+  type NodeStatus,
   type Page,
   type Progress,
+  type QueueEntry,
   type QueueInfo,
   type StringMap,
   type SubmittedEvaluation,
+  type SubmittedJob,
   type TrainingJob,
+  type WorkloadType,
 } from './domain.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -531,11 +540,137 @@ export function normalizeJobMetrics(value: unknown, fallbackJobId = ''): JobMetr
   };
 }
 
-/** `GET /queue`. A missing depth is derived from the listed jobs. */
+function workloadTypeOf(value: unknown): WorkloadType {
+  const text = optStr(value)?.toUpperCase();
+  if (text === undefined || text === 'TRAINING' || text === 'JOB') return 'TRAINING';
+  return text === 'EVALUATION' ? 'EVALUATION' : 'UNKNOWN';
+}
+
+/**
+ * One queue entry. The contract's shape is `{job_id, type, position, priority, enqueued_at}`; an
+ * older one listed `jobs: [{job_id, queue_position, status}]` (training jobs only).
+ */
+function queueEntryOf(item: Rec): QueueEntry | null {
+  const workloadId = str(item.job_id) ?? str(item.evaluation_id) ?? str(item.id);
+  if (workloadId === null) return null;
+  return {
+    workloadId,
+    type: item.evaluation_id !== undefined && item.type === undefined ? 'EVALUATION' : workloadTypeOf(item.type),
+    position: toNumber(item.position ?? item.queue_position),
+    priority: toNumber(item.priority),
+    enqueuedAt: toTimestamp(item.enqueued_at),
+  };
+}
+
+/** `GET /queue`. A missing depth is derived from the listed entries. */
 export function normalizeQueue(value: unknown): QueueInfo {
   const o = rec(value);
-  const depth = toNumber(o.depth) ?? (Array.isArray(o.jobs) ? o.jobs.length : 0);
-  return { depth, byStatus: toNumberMap(o.by_status), raw: value };
+  const list = Array.isArray(o.entries) ? o.entries : Array.isArray(o.jobs) ? o.jobs : [];
+  const entries: QueueEntry[] = [];
+  let listed = 0;
+  for (const item of list) {
+    if (!isRecord(item)) continue;
+    listed++;
+    const entry = queueEntryOf(item);
+    if (entry !== null) entries.push(entry);
+  }
+  const depth = toNumber(o.depth) ?? listed;
+  return { depth, byStatus: toNumberMap(o.by_status), entries, raw: value };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cluster, nodes, data cache, job submission
+// ---------------------------------------------------------------------------------------------
+
+/** `GET /cluster`. */
+export function normalizeCluster(value: unknown): ClusterInfo {
+  const o = rec(value);
+  const gpuTypes: GpuTypeUsage[] = [];
+  if (Array.isArray(o.gpu_types)) {
+    for (const item of o.gpu_types) {
+      if (!isRecord(item)) continue;
+      const gpuType = optStr(item.gpu_type);
+      if (gpuType !== null) gpuTypes.push({ gpuType, total: toNumber(item.total), inUse: toNumber(item.in_use) });
+    }
+  }
+  return {
+    nodesTotal: toNumber(o.nodes_total),
+    nodesReady: toNumber(o.nodes_ready),
+    gpusTotal: toNumber(o.gpus_total),
+    gpusInUse: toNumber(o.gpus_in_use),
+    gpuTypes,
+    queueDepth: toNumber(o.queue_depth),
+    raw: value,
+  };
+}
+
+const NODE_STATUS_BY_NAME: ReadonlyMap<string, NodeStatus> = new Map(NODE_STATUSES.map((s) => [s, s]));
+
+function nodeStatusOf(value: unknown): NodeStatus {
+  const text = str(value)?.toUpperCase();
+  if (text === undefined) return 'UNKNOWN';
+  return NODE_STATUS_BY_NAME.get(text.startsWith('NODE_STATUS_') ? text.slice(12) : text) ?? 'UNKNOWN';
+}
+
+function stringList(value: unknown): string[] {
+  const out: string[] = [];
+  if (!Array.isArray(value)) return out;
+  for (const item of value) {
+    const s = optStr(item);
+    if (s !== null) out.push(s);
+  }
+  return out;
+}
+
+/** One node, from `GET /nodes` or a drain/enable reply; `fallbackId` is the id acted on. */
+export function normalizeNode(value: unknown, fallbackId = ''): ClusterNode {
+  const o = rec(value);
+  return {
+    nodeId: str(o.node_id) ?? str(o.id) ?? fallbackId,
+    status: nodeStatusOf(o.status),
+    rawStatus: toRawStatus(o.status),
+    gpuType: optStr(o.gpu_type),
+    gpuCount: toNumber(o.gpu_count),
+    gpusInUse: toNumber(o.gpus_in_use),
+    runningJobIds: stringList(o.running_job_ids),
+    raw: value,
+  };
+}
+
+/** `GET /nodes`. */
+export function normalizeNodes(value: unknown): ClusterNode[] {
+  const list = rec(value).nodes;
+  const out: ClusterNode[] = [];
+  if (!Array.isArray(list)) return out;
+  for (const item of list) {
+    if (isRecord(item)) out.push(normalizeNode(item));
+  }
+  return out;
+}
+
+/** `GET /data/cache`. */
+export function normalizeDataCache(value: unknown): CachedDataset[] {
+  const list = rec(value).entries;
+  const out: CachedDataset[] = [];
+  if (!Array.isArray(list)) return out;
+  for (const item of list) {
+    if (!isRecord(item)) continue;
+    const uri = optStr(item.uri);
+    if (uri !== null) out.push({ uri, sizeBytes: toNumber(item.size_bytes), cachedAt: toTimestamp(item.cached_at) });
+  }
+  return out;
+}
+
+/** The reply of `POST /jobs`: `{job_id, status, message, estimated_wait_seconds}`. */
+export function normalizeSubmittedJob(value: unknown): SubmittedJob {
+  const o = rec(value);
+  return {
+    jobId: str(o.job_id) ?? str(o.id) ?? '',
+    status: toStatus(o.status),
+    rawStatus: toRawStatus(o.status),
+    message: optStr(o.message),
+    estimatedWaitSeconds: toNumber(o.estimated_wait_seconds),
+  };
 }
 
 /** `POST /data/validate`. */

@@ -1,7 +1,8 @@
 import type { RouteDef } from './context.js';
+import { drainNode, enableNode, getCluster, getQueue, listNodes } from './handlers/cluster.js';
+import { getDataCache, validateData } from './handlers/data.js';
 import { getEvaluation, listEvaluations, submitEvaluation } from './handlers/evaluations.js';
 import { cancel, getJob, getMetrics, listJobs, pause, resume, retry, submitJob } from './handlers/jobs.js';
-import { getQueue, validateData } from './handlers/misc.js';
 import { streamLogs, streamMetrics } from './handlers/streams.js';
 
 /** Reading evaluations is listed under both `view` and `evaluate` [doc]: either permission reads. */
@@ -48,6 +49,23 @@ export const ROUTES: readonly RouteDef[] = [
     handle: getEvaluation,
   },
   { method: 'POST', template: '/data/validate', permission: 'scaimind:manage', kind: 'json', handle: validateData },
+  { method: 'GET', template: '/data/cache', permission: 'scaimind:manage', kind: 'json', handle: getDataCache },
+  { method: 'GET', template: '/cluster', permission: 'scaimind:view', kind: 'json', handle: getCluster },
+  { method: 'GET', template: '/nodes', permission: 'scaimind:view', kind: 'json', handle: listNodes },
+  {
+    method: 'POST',
+    template: '/nodes/{node_id}/drain',
+    permission: 'scaimind:cluster_admin',
+    kind: 'json',
+    handle: drainNode,
+  },
+  {
+    method: 'POST',
+    template: '/nodes/{node_id}/enable',
+    permission: 'scaimind:cluster_admin',
+    kind: 'json',
+    handle: enableNode,
+  },
 ];
 
 const compiled = ROUTES.map((route) => ({ route, segments: route.template.split('/').filter(Boolean) }));

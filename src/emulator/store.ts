@@ -1,3 +1,4 @@
+import { NodeStates } from './cluster.js';
 import { type EvaluationState, evaluationStateAt } from './evaluation-lifecycle.js';
 import { type JobState, jobStateAt } from './job-lifecycle.js';
 import { hexHash } from './prng.js';
@@ -12,6 +13,8 @@ export class Store {
   private readonly evaluations = new Map<string, EvaluationRecord>();
   private readonly jobsByTenant = new Map<string, JobRecord[]>();
   private readonly evaluationsByTenant = new Map<string, EvaluationRecord[]>();
+  /** Operators' drains of cluster nodes (the inventory itself is fixed). */
+  readonly nodes = new NodeStates();
   /** Per-tenant id counters: ids derive from (tenant, kind, counter), so a replay yields the same ids. */
   private readonly counters = new Map<string, number>();
 
@@ -64,14 +67,33 @@ export class Store {
   evaluationsOf(tenant: string): readonly EvaluationRecord[] {
     return this.evaluationsByTenant.get(tenant) ?? [];
   }
+
+  /** Every tenant's jobs: the cluster (nodes, GPUs) is shared, so its view spans tenants. */
+  allJobs(): IterableIterator<JobRecord> {
+    return this.jobs.values();
+  }
+
+  tenants(): IterableIterator<string> {
+    return this.jobsByTenant.keys();
+  }
 }
 
-export interface QueueEntry {
-  job: JobRecord;
-  state: JobState;
-  /** 1-based for QUEUED jobs, 0 for PENDING ones (not in the queue yet). */
-  position: number;
-}
+/** Training jobs and evaluations share the scheduling queue. */
+export type QueueEntry =
+  | { kind: 'training'; job: JobRecord; state: JobState; enqueuedAt: number; priority: number; position: number }
+  | {
+      kind: 'evaluation';
+      evaluation: EvaluationRecord;
+      state: EvaluationState;
+      enqueuedAt: number;
+      priority: number;
+      position: number;
+    };
+
+/** Evaluations carry no priority of their own; the scheduler gives them the default. */
+export const EVALUATION_PRIORITY = 5;
+
+const idOf = (entry: QueueEntry) => (entry.kind === 'training' ? entry.job.jobId : entry.evaluation.evaluationId);
 
 /**
  * One request's consistent view of a tenant at one instant: states are computed once per record
@@ -115,26 +137,46 @@ export class Snapshot {
     return state;
   }
 
-  /** The tenant's queue: QUEUED jobs first by time queued (then priority, then id), then PENDING. */
+  /**
+   * The tenant's queue: QUEUED jobs and evaluations first, by time queued (then priority, then id),
+   * with positions from 1; then PENDING jobs (position 0: not in the queue yet).
+   */
   queue(): QueueEntry[] {
     if (this.queueCache !== undefined) return this.queueCache;
     const queued: QueueEntry[] = [];
     const pending: QueueEntry[] = [];
     for (const job of this.store.jobsOf(this.tenant)) {
       const state = this.jobState(job);
-      if (state.status === 'QUEUED') queued.push({ job, state, position: 0 });
-      else if (state.status === 'PENDING') pending.push({ job, state, position: 0 });
+      if (state.status === 'QUEUED') {
+        queued.push({
+          kind: 'training',
+          job,
+          state,
+          enqueuedAt: state.segmentStart,
+          priority: job.priority,
+          position: 0,
+        });
+      } else if (state.status === 'PENDING') {
+        pending.push({ kind: 'training', job, state, enqueuedAt: job.createdAt, priority: job.priority, position: 0 });
+      }
     }
-    queued.sort(
-      (a, b) =>
-        a.state.segmentStart - b.state.segmentStart ||
-        b.job.priority - a.job.priority ||
-        (a.job.jobId < b.job.jobId ? -1 : 1),
-    );
+    for (const evaluation of this.store.evaluationsOf(this.tenant)) {
+      const state = this.evaluationState(evaluation);
+      if (state.status !== 'QUEUED') continue;
+      queued.push({
+        kind: 'evaluation',
+        evaluation,
+        state,
+        enqueuedAt: evaluation.createdAt,
+        priority: EVALUATION_PRIORITY,
+        position: 0,
+      });
+    }
+    queued.sort((a, b) => a.enqueuedAt - b.enqueuedAt || b.priority - a.priority || (idOf(a) < idOf(b) ? -1 : 1));
     queued.forEach((entry, i) => {
       entry.position = i + 1;
     });
-    pending.sort((a, b) => a.job.createdAt - b.job.createdAt || (a.job.jobId < b.job.jobId ? -1 : 1));
+    pending.sort((a, b) => a.enqueuedAt - b.enqueuedAt || (idOf(a) < idOf(b) ? -1 : 1));
     this.queueCache = [...queued, ...pending];
     return this.queueCache;
   }
@@ -142,7 +184,7 @@ export class Snapshot {
   queuePosition(job: JobRecord): number {
     if (this.jobState(job).status !== 'QUEUED') return 0;
     if (this.positions === undefined) {
-      this.positions = new Map(this.queue().map((e) => [e.job.jobId, e.position]));
+      this.positions = new Map(this.queue().map((e) => [idOf(e), e.position]));
     }
     return this.positions.get(job.jobId) ?? 0;
   }

@@ -169,7 +169,7 @@ export function parseId(value: string | number, typename: string): string {
   return input;
 }
 
-export const NODE_TYPENAMES = new Set(['TrainingJob', 'Evaluation', 'Checkpoint']);
+export const NODE_TYPENAMES = new Set(['TrainingJob', 'Evaluation', 'Checkpoint', 'ClusterNode']);
 
 /** Status filters are sent upstream sorted, so that equal filters give equal cursors. */
 export function checkStatusFilter(status: readonly string[] | null | undefined): string[] | undefined {

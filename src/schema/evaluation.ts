@@ -30,6 +30,7 @@ import {
   WarningRef,
   watcherOf,
 } from './common.js';
+import { validateUris } from './data.js';
 import { loadEach } from './loaders.js';
 import { type Listing, resolvePageTokenConnection } from './pagination.js';
 import { TrainingJobRef } from './training-job.js';
@@ -291,6 +292,39 @@ async function checkJob(context: Context, jobId: string, input: SubmitInput): Pr
   };
 }
 
+/**
+ * The docs' precheck for custom benchmarks: one data validation call for every custom dataset.
+ * Validation needs scaimind:manage, which an evaluator may lack; then the coordinator's own check
+ * at submit time is all there is, so a 403 here skips the precheck instead of failing the submit.
+ */
+async function checkCustomDatasets(context: Context, input: SubmitInput): Promise<UserError[]> {
+  const custom = input.benchmarks.flatMap((benchmark, index) =>
+    benchmark.name.startsWith(CUSTOM_PREFIX) && benchmark.dataset ? [{ index, dataset: benchmark.dataset }] : [],
+  );
+  if (custom.length === 0) return [];
+  let results: Awaited<ReturnType<typeof validateUris>>;
+  try {
+    results = await validateUris(
+      (uris) => context.api.validateData(uris),
+      custom.map((entry) => entry.dataset),
+    );
+  } catch (error) {
+    if (error instanceof CoordinatorError && codeOfCoordinatorError(error) === 'FORBIDDEN') return [];
+    throw error;
+  }
+  return results.flatMap((result, i) =>
+    result.ok
+      ? []
+      : [
+          {
+            field: ['input', 'benchmarks', String(custom[i]?.index), 'dataset'],
+            message: `Dataset ${result.uri} cannot be read: ${result.message ?? 'the coordinator refused it'}.`,
+            code: 'BAD_USER_INPUT' as const,
+          },
+        ],
+  );
+}
+
 function fingerprint(request: EvaluationRequest): string {
   // Key order is fixed by toRequest, so equal inputs serialise equally.
   return createHash('sha256').update(JSON.stringify(request)).digest('base64url');
@@ -302,6 +336,8 @@ async function submitEvaluation(context: Context, input: SubmitInput): Promise<S
   const jobId = parseId(input.jobId, 'TrainingJob');
   const check = await checkJob(context, jobId, input);
   if (check.userError) return { evaluationId: null, userErrors: [check.userError], warnings };
+  const datasetErrors = await checkCustomDatasets(context, input);
+  if (datasetErrors.length) return { evaluationId: null, userErrors: datasetErrors, warnings };
 
   const request = toRequest(jobId, input);
   // model_uri is required by the docs; a client may leave it to us.

@@ -6,6 +6,9 @@ import './checkpoint.js';
 import './evaluation.js';
 import './benchmark.js';
 import './queue.js';
+import './cluster.js';
+import './data.js';
+import './viewer.js';
 
 let schema: GraphQLSchema | undefined;
 

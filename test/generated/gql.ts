@@ -23,6 +23,16 @@ type Documents = {
     "\n  mutation Pause($input: PauseTrainingJobInput!) {\n    pauseTrainingJob(input: $input) {\n      trainingJob { jobId status }\n      userErrors { field message code }\n    }\n  }\n": typeof types.PauseDocument,
     "\n  mutation Resume($input: ResumeTrainingJobInput!) {\n    resumeTrainingJob(input: $input) {\n      trainingJob { jobId status }\n      userErrors { field message code }\n    }\n  }\n": typeof types.ResumeDocument,
     "\n  mutation Retry($input: RetryTrainingJobInput!) {\n    retryTrainingJob(input: $input) {\n      trainingJob { jobId status }\n      userErrors { field message code }\n    }\n  }\n": typeof types.RetryDocument,
+    "\n  query Cluster {\n    cluster {\n      status\n      nodesTotal\n      nodesReady\n      gpusTotal\n      gpusInUse\n      utilization\n      queueDepth\n      gpuTypes { gpuType total inUse available }\n      nodes { id nodeId status gpuType gpuCount gpusInUse gpusFree runningJobIds runningJobs { jobId status } }\n    }\n  }\n": typeof types.ClusterDocument,
+    "\n  mutation Drain($input: DrainNodeInput!) {\n    drainNode(input: $input) {\n      node { id nodeId status gpusFree }\n      userErrors { field message code }\n    }\n  }\n": typeof types.DrainDocument,
+    "\n  mutation Enable($input: EnableNodeInput!) {\n    enableNode(input: $input) {\n      node { nodeId status }\n      userErrors { field message code }\n    }\n  }\n": typeof types.EnableDocument,
+    "\n  query NodeById($id: ID!) {\n    node(id: $id) { id ... on ClusterNode { nodeId status } }\n  }\n": typeof types.NodeByIdDocument,
+    "\n  query QueueEntries($first: Int) {\n    queue {\n      depth\n      byStatus { status count }\n      entries(first: $first) {\n        position\n        type\n        workloadId\n        priority\n        enqueuedAt\n        workload {\n          __typename\n          ... on TrainingJob { jobId status }\n          ... on Evaluation { evaluationId status }\n        }\n      }\n    }\n  }\n": typeof types.QueueEntriesDocument,
+    "\n  query ValidateData($uris: [String!]!) {\n    validateDataSources(uris: $uris) { uri ok message }\n  }\n": typeof types.ValidateDataDocument,
+    "\n  query DataCache {\n    dataCache { uri sizeBytes cachedAt }\n  }\n": typeof types.DataCacheDocument,
+    "\n  query RateLimit {\n    viewer { rateLimit { limit remaining resetAt observedAt } }\n  }\n": typeof types.RateLimitDocument,
+    "\n  query QueueDepth {\n    queue { depth }\n  }\n": typeof types.QueueDepthDocument,
+    "\n  mutation SubmitCustom($input: SubmitEvaluationInput!) {\n    submitEvaluation(input: $input) {\n      evaluation { evaluationId }\n      userErrors { field message code }\n    }\n  }\n": typeof types.SubmitCustomDocument,
     "\n  query JobsPage($first: Int, $after: String, $last: Int, $before: String, $filter: TrainingJobFilter, $orderBy: ListOrder) {\n    trainingJobs(first: $first, after: $after, last: $last, before: $before, filter: $filter, orderBy: $orderBy) {\n      totalCount\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n      edges { cursor node { jobId status } }\n    }\n  }\n": typeof types.JobsPageDocument,
     "\n  query EvaluationsPage($first: Int, $after: String, $filter: EvaluationFilter) {\n    evaluations(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { node { evaluationId job { jobId } } }\n    }\n  }\n": typeof types.EvaluationsPageDocument,
     "\n  query NestedJobs {\n    trainingJobs(first: 20) {\n      edges {\n        node {\n          name\n          evaluations(first: 5) {\n            edges { node { status job { name } benchmarks { name score } } }\n          }\n        }\n      }\n    }\n  }\n": typeof types.NestedJobsDocument,
@@ -44,6 +54,16 @@ const documents: Documents = {
     "\n  mutation Pause($input: PauseTrainingJobInput!) {\n    pauseTrainingJob(input: $input) {\n      trainingJob { jobId status }\n      userErrors { field message code }\n    }\n  }\n": types.PauseDocument,
     "\n  mutation Resume($input: ResumeTrainingJobInput!) {\n    resumeTrainingJob(input: $input) {\n      trainingJob { jobId status }\n      userErrors { field message code }\n    }\n  }\n": types.ResumeDocument,
     "\n  mutation Retry($input: RetryTrainingJobInput!) {\n    retryTrainingJob(input: $input) {\n      trainingJob { jobId status }\n      userErrors { field message code }\n    }\n  }\n": types.RetryDocument,
+    "\n  query Cluster {\n    cluster {\n      status\n      nodesTotal\n      nodesReady\n      gpusTotal\n      gpusInUse\n      utilization\n      queueDepth\n      gpuTypes { gpuType total inUse available }\n      nodes { id nodeId status gpuType gpuCount gpusInUse gpusFree runningJobIds runningJobs { jobId status } }\n    }\n  }\n": types.ClusterDocument,
+    "\n  mutation Drain($input: DrainNodeInput!) {\n    drainNode(input: $input) {\n      node { id nodeId status gpusFree }\n      userErrors { field message code }\n    }\n  }\n": types.DrainDocument,
+    "\n  mutation Enable($input: EnableNodeInput!) {\n    enableNode(input: $input) {\n      node { nodeId status }\n      userErrors { field message code }\n    }\n  }\n": types.EnableDocument,
+    "\n  query NodeById($id: ID!) {\n    node(id: $id) { id ... on ClusterNode { nodeId status } }\n  }\n": types.NodeByIdDocument,
+    "\n  query QueueEntries($first: Int) {\n    queue {\n      depth\n      byStatus { status count }\n      entries(first: $first) {\n        position\n        type\n        workloadId\n        priority\n        enqueuedAt\n        workload {\n          __typename\n          ... on TrainingJob { jobId status }\n          ... on Evaluation { evaluationId status }\n        }\n      }\n    }\n  }\n": types.QueueEntriesDocument,
+    "\n  query ValidateData($uris: [String!]!) {\n    validateDataSources(uris: $uris) { uri ok message }\n  }\n": types.ValidateDataDocument,
+    "\n  query DataCache {\n    dataCache { uri sizeBytes cachedAt }\n  }\n": types.DataCacheDocument,
+    "\n  query RateLimit {\n    viewer { rateLimit { limit remaining resetAt observedAt } }\n  }\n": types.RateLimitDocument,
+    "\n  query QueueDepth {\n    queue { depth }\n  }\n": types.QueueDepthDocument,
+    "\n  mutation SubmitCustom($input: SubmitEvaluationInput!) {\n    submitEvaluation(input: $input) {\n      evaluation { evaluationId }\n      userErrors { field message code }\n    }\n  }\n": types.SubmitCustomDocument,
     "\n  query JobsPage($first: Int, $after: String, $last: Int, $before: String, $filter: TrainingJobFilter, $orderBy: ListOrder) {\n    trainingJobs(first: $first, after: $after, last: $last, before: $before, filter: $filter, orderBy: $orderBy) {\n      totalCount\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n      edges { cursor node { jobId status } }\n    }\n  }\n": types.JobsPageDocument,
     "\n  query EvaluationsPage($first: Int, $after: String, $filter: EvaluationFilter) {\n    evaluations(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { node { evaluationId job { jobId } } }\n    }\n  }\n": types.EvaluationsPageDocument,
     "\n  query NestedJobs {\n    trainingJobs(first: 20) {\n      edges {\n        node {\n          name\n          evaluations(first: 5) {\n            edges { node { status job { name } benchmarks { name score } } }\n          }\n        }\n      }\n    }\n  }\n": types.NestedJobsDocument,
@@ -106,6 +126,46 @@ export function graphql(source: "\n  mutation Resume($input: ResumeTrainingJobIn
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation Retry($input: RetryTrainingJobInput!) {\n    retryTrainingJob(input: $input) {\n      trainingJob { jobId status }\n      userErrors { field message code }\n    }\n  }\n"): (typeof documents)["\n  mutation Retry($input: RetryTrainingJobInput!) {\n    retryTrainingJob(input: $input) {\n      trainingJob { jobId status }\n      userErrors { field message code }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Cluster {\n    cluster {\n      status\n      nodesTotal\n      nodesReady\n      gpusTotal\n      gpusInUse\n      utilization\n      queueDepth\n      gpuTypes { gpuType total inUse available }\n      nodes { id nodeId status gpuType gpuCount gpusInUse gpusFree runningJobIds runningJobs { jobId status } }\n    }\n  }\n"): (typeof documents)["\n  query Cluster {\n    cluster {\n      status\n      nodesTotal\n      nodesReady\n      gpusTotal\n      gpusInUse\n      utilization\n      queueDepth\n      gpuTypes { gpuType total inUse available }\n      nodes { id nodeId status gpuType gpuCount gpusInUse gpusFree runningJobIds runningJobs { jobId status } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Drain($input: DrainNodeInput!) {\n    drainNode(input: $input) {\n      node { id nodeId status gpusFree }\n      userErrors { field message code }\n    }\n  }\n"): (typeof documents)["\n  mutation Drain($input: DrainNodeInput!) {\n    drainNode(input: $input) {\n      node { id nodeId status gpusFree }\n      userErrors { field message code }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Enable($input: EnableNodeInput!) {\n    enableNode(input: $input) {\n      node { nodeId status }\n      userErrors { field message code }\n    }\n  }\n"): (typeof documents)["\n  mutation Enable($input: EnableNodeInput!) {\n    enableNode(input: $input) {\n      node { nodeId status }\n      userErrors { field message code }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query NodeById($id: ID!) {\n    node(id: $id) { id ... on ClusterNode { nodeId status } }\n  }\n"): (typeof documents)["\n  query NodeById($id: ID!) {\n    node(id: $id) { id ... on ClusterNode { nodeId status } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query QueueEntries($first: Int) {\n    queue {\n      depth\n      byStatus { status count }\n      entries(first: $first) {\n        position\n        type\n        workloadId\n        priority\n        enqueuedAt\n        workload {\n          __typename\n          ... on TrainingJob { jobId status }\n          ... on Evaluation { evaluationId status }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query QueueEntries($first: Int) {\n    queue {\n      depth\n      byStatus { status count }\n      entries(first: $first) {\n        position\n        type\n        workloadId\n        priority\n        enqueuedAt\n        workload {\n          __typename\n          ... on TrainingJob { jobId status }\n          ... on Evaluation { evaluationId status }\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ValidateData($uris: [String!]!) {\n    validateDataSources(uris: $uris) { uri ok message }\n  }\n"): (typeof documents)["\n  query ValidateData($uris: [String!]!) {\n    validateDataSources(uris: $uris) { uri ok message }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query DataCache {\n    dataCache { uri sizeBytes cachedAt }\n  }\n"): (typeof documents)["\n  query DataCache {\n    dataCache { uri sizeBytes cachedAt }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query RateLimit {\n    viewer { rateLimit { limit remaining resetAt observedAt } }\n  }\n"): (typeof documents)["\n  query RateLimit {\n    viewer { rateLimit { limit remaining resetAt observedAt } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query QueueDepth {\n    queue { depth }\n  }\n"): (typeof documents)["\n  query QueueDepth {\n    queue { depth }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SubmitCustom($input: SubmitEvaluationInput!) {\n    submitEvaluation(input: $input) {\n      evaluation { evaluationId }\n      userErrors { field message code }\n    }\n  }\n"): (typeof documents)["\n  mutation SubmitCustom($input: SubmitEvaluationInput!) {\n    submitEvaluation(input: $input) {\n      evaluation { evaluationId }\n      userErrors { field message code }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1,21 +1,7 @@
+import { cacheEntries } from '../cluster.js';
 import type { HandlerContext, JsonReply } from '../context.js';
 import { datasetProblem } from '../datasets.js';
 import { validationError } from '../errors.js';
-
-/** GET /queue: the caller's tenant's PENDING and QUEUED jobs, in queue order. */
-export function getQueue(ctx: HandlerContext): JsonReply {
-  const queue = ctx.snapshot.queue();
-  const byStatus: Record<string, number> = { PENDING: 0, QUEUED: 0 };
-  for (const entry of queue) byStatus[entry.state.status] = (byStatus[entry.state.status] ?? 0) + 1;
-  return {
-    status: 200,
-    data: {
-      depth: queue.length,
-      by_status: byStatus,
-      jobs: queue.map((e) => ({ job_id: e.job.jobId, queue_position: e.position, status: e.state.status })),
-    },
-  };
-}
 
 /** POST /data/validate: `{"uris": [...]}` → `{"results": [{uri, ok, message}]}`. */
 export function validateData(ctx: HandlerContext): JsonReply {
@@ -30,4 +16,9 @@ export function validateData(ctx: HandlerContext): JsonReply {
     return { uri, ok: problem === null, message: problem ?? 'readable' };
   });
   return { status: 200, data: { results } };
+}
+
+/** GET /data/cache: the caller's tenant's datasets staged on the cluster. */
+export function getDataCache(ctx: HandlerContext): JsonReply {
+  return { status: 200, data: { entries: cacheEntries(ctx.store, ctx.tenant, ctx.now) } };
 }

@@ -1,0 +1,228 @@
+/** The runs list: filters, Relay paging, and live status for every run on screen. */
+import { useEffect, useState } from 'preact/hooks';
+import { request, subscribe } from './api';
+import { type JobStatus, type RunRowFragment, RunsPageDocument, RunUpdatedDocument } from './generated/graphql';
+import { href, runHref } from './router';
+import { ErrorBox, Labels, ProgressBar, StatusBadge, Time } from './ui';
+
+const PAGE_SIZE = 20;
+
+/** Filterable statuses, in lifecycle order (UNKNOWN is not a coordinator status to ask for). */
+export const STATUSES: readonly JobStatus[] = [
+  'PENDING',
+  'QUEUED',
+  'SCHEDULING',
+  'PREPARING',
+  'TRAINING',
+  'CHECKPOINTING',
+  'EVALUATING',
+  'EXPORTING',
+  'PAUSED',
+  'PREEMPTED',
+  'COMPLETED',
+  'FAILED',
+  'CANCELLED',
+];
+
+function parseStatuses(query: URLSearchParams): JobStatus[] {
+  const wanted = (query.get('status') ?? '').split(',');
+  return STATUSES.filter((s) => wanted.includes(s));
+}
+
+interface Page {
+  rows: RunRowFragment[];
+  totalCount: number | null;
+  hasNextPage: boolean;
+  endCursor: string | null;
+}
+
+/**
+ * Keeps each non-terminal row current through `trainingJobUpdated`: the gateway polls once per
+ * run however many tabs watch it, and the subscription completes after a terminal status.
+ */
+function useLiveRows(rows: RunRowFragment[]): Map<string, RunRowFragment> {
+  const [live, setLive] = useState(() => new Map<string, RunRowFragment>());
+  const watched = rows
+    .filter((r) => !r.isTerminal)
+    .map((r) => r.id)
+    .join(',');
+  useEffect(() => {
+    setLive(new Map());
+    const stops = watched
+      .split(',')
+      .filter(Boolean)
+      .map((id) =>
+        subscribe(
+          RunUpdatedDocument,
+          { id },
+          {
+            next: (data) =>
+              setLive((previous) => new Map(previous).set(data.trainingJobUpdated.id, data.trainingJobUpdated)),
+            // A lost status stream is not worth an error box per row: the row keeps its last state.
+            error: () => {},
+          },
+        ),
+      );
+    return () => {
+      for (const stop of stops) stop();
+    };
+  }, [watched]);
+  return live;
+}
+
+/** Mounted with `key` = its filters, so a new filter starts again at page 1 with fresh cursors. */
+export function RunsView({ query }: { query: URLSearchParams }) {
+  const statuses = parseStatuses(query);
+  const filterKey = statuses.join(',');
+  // Cursors of the pages before this one: Relay paging is forward-only, so "previous" re-reads
+  // the page after the cursor that led to it.
+  const [cursors, setCursors] = useState<Array<string | null>>([null]);
+  const [page, setPage] = useState<Page | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [loading, setLoading] = useState(true);
+  const [reloads, setReloads] = useState(0);
+  const after = cursors[cursors.length - 1] ?? null;
+
+  useEffect(() => {
+    let current = true;
+    setLoading(true);
+    request(RunsPageDocument, {
+      first: PAGE_SIZE,
+      after,
+      filter: statuses.length ? { status: statuses } : null,
+    }).then(
+      (data) => {
+        if (!current) return;
+        const connection = data.trainingJobs;
+        setPage({
+          rows: connection?.edges.map((e) => e.node) ?? [],
+          totalCount: connection?.totalCount ?? null,
+          hasNextPage: connection?.pageInfo.hasNextPage ?? false,
+          endCursor: connection?.pageInfo.endCursor ?? null,
+        });
+        setError(null);
+        setLoading(false);
+      },
+      (failure: unknown) => {
+        if (!current) return;
+        setError(failure);
+        setLoading(false);
+      },
+    );
+    return () => {
+      current = false;
+    };
+  }, [after, filterKey, reloads]);
+
+  const live = useLiveRows(page?.rows ?? []);
+  const rows = (page?.rows ?? []).map((row) => live.get(row.id) ?? row);
+  const first = (cursors.length - 1) * PAGE_SIZE + 1;
+
+  const toggle = (status: JobStatus) => {
+    const next = statuses.includes(status) ? statuses.filter((s) => s !== status) : [...statuses, status];
+    location.hash = href('/', { status: next.join(',') || undefined });
+  };
+
+  return (
+    <div>
+      <div class="toolbar">
+        <h1>Training runs</h1>
+        <a class="button" href="#/new">
+          New training job
+        </a>
+      </div>
+      <fieldset class="filters" aria-label="Filter by status">
+        <legend class="muted small">Status</legend>
+        {STATUSES.map((s) => (
+          <button
+            type="button"
+            key={s}
+            class={`chip ${statuses.includes(s) ? 'on' : ''}`}
+            aria-pressed={statuses.includes(s)}
+            onClick={() => toggle(s)}
+          >
+            {s.toLowerCase()}
+          </button>
+        ))}
+        {statuses.length ? (
+          <a class="small" href="#/">
+            clear
+          </a>
+        ) : null}
+      </fieldset>
+      {error ? <ErrorBox error={error} title="The runs could not be loaded" /> : null}
+      <table class="runs" data-testid="runs" aria-busy={loading}>
+        <thead>
+          <tr>
+            <th>Run</th>
+            <th>Status</th>
+            <th class="wide">Progress</th>
+            <th>Labels</th>
+            <th>Model</th>
+            <th>Updated</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((run) => (
+            <tr key={run.id} data-job-id={run.jobId} class={live.has(run.id) ? 'live' : ''}>
+              <td>
+                <a href={runHref(run.jobId)}>{run.name ?? run.jobId}</a>
+                <div class="muted small mono">{run.jobId}</div>
+              </td>
+              <td>
+                <StatusBadge status={run.status} raw={run.rawStatus} phase={run.phase} />
+                {!run.isTerminal ? <span class="live-dot" title="Live: updates without a reload" /> : null}
+              </td>
+              <td>
+                <ProgressBar progress={run.progress} />
+              </td>
+              <td>
+                <Labels labels={run.labels} />
+              </td>
+              <td class="small">
+                {run.trainingType ?? '—'}
+                <div class="muted">{run.baseModel ?? ''}</div>
+              </td>
+              <td class="small">
+                <Time at={run.updatedAt ?? run.createdAt} />
+              </td>
+            </tr>
+          ))}
+          {page && !rows.length ? (
+            <tr>
+              <td colSpan={6} class="muted empty">
+                No training runs{statuses.length ? ' with these statuses' : ''}.
+              </td>
+            </tr>
+          ) : null}
+        </tbody>
+      </table>
+      <nav class="pager" aria-label="Pages">
+        <button
+          type="button"
+          disabled={cursors.length <= 1 || loading}
+          onClick={() => setCursors(cursors.slice(0, -1))}
+        >
+          ‹ Previous
+        </button>
+        <span class="muted" data-testid="page-range">
+          {page && rows.length
+            ? `${first}–${first + rows.length - 1}${page.totalCount != null ? ` of ${page.totalCount}` : ''}`
+            : loading
+              ? 'Loading…'
+              : ''}
+        </span>
+        <button
+          type="button"
+          disabled={!page?.hasNextPage || loading}
+          onClick={() => page?.endCursor && setCursors([...cursors, page.endCursor])}
+        >
+          Next ›
+        </button>
+        <button type="button" class="link" onClick={() => setReloads(reloads + 1)}>
+          Refresh
+        </button>
+      </nav>
+    </div>
+  );
+}
