@@ -9,7 +9,9 @@
  * The first stdout line is the command, the last one JSON document; progress goes to stderr.
  */
 import { readdirSync } from 'node:fs';
+import os from 'node:os';
 import { parseArgs } from 'node:util';
+import { ensureBuilt, npmStartFlags } from './lib/build.js';
 import { createHarness, log, type Options, type Scenario } from './lib/context.js';
 import { type LoadGen, startLoadGen } from './lib/load.js';
 import { machine, round } from './lib/util.js';
@@ -45,11 +47,14 @@ ${all.map((s) => `  ${s.name.padEnd(21)} ${s.summary}`).join('\n')}
 Numbers after the scenario names are passed on to the scenarios that take them (fanout: subscribers ...).
 
 Options:
-  --duration <s>        measured seconds per round (default 5)
-  --rounds <n>          rounds per variant; medians are reported (default 3)
-  --warmup <s>          unmeasured warm-up per variant (default 2)
+  --duration <s>        measured seconds per round (default 3)
+  --rounds <n>          rounds per variant, alternating between variants; median, min and max
+                        are reported (default 5)
+  --warmup <s>          minimum warm-up per variant; it goes on in 1-s slices until CPU per
+                        request settles (last three within 10 %) (default 3)
+  --warmup-max <s>      maximum warm-up per variant (default 12)
   --connections <n>     concurrent connections of the load generator (default 32)
-  --latency <ms>        upstream latency of the second nested run (default 5; 0 ms always runs)
+  --latencies <ms,...>  upstream latencies of the one-connection nested runs besides 0 (default 5,20)
   --seed-jobs <n>       jobs seeded for the listing scenario (default 1000)
   --profile-seconds <s> load duration of the profile scenario (default 10)
   --profile-query <q>   overhead (default) or nested
@@ -69,11 +74,12 @@ Options:
 const { values: flags, positionals } = parseArgs({
   allowPositionals: true,
   options: {
-    duration: { type: 'string', default: '5' },
-    rounds: { type: 'string', default: '3' },
-    warmup: { type: 'string', default: '2' },
+    duration: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '5' },
+    warmup: { type: 'string', default: '3' },
+    'warmup-max': { type: 'string', default: '12' },
     connections: { type: 'string', default: '32' },
-    latency: { type: 'string', default: '5' },
+    latencies: { type: 'string', default: '5,20' },
     'seed-jobs': { type: 'string', default: '1000' },
     'profile-seconds': { type: 'string', default: '10' },
     'profile-query': { type: 'string', default: 'overhead' },
@@ -109,9 +115,13 @@ const names = positionals.filter((p) => !passThrough.includes(p));
 const opts: Options = {
   durationS: positive('duration', flags.duration, false, 1),
   rounds: positive('rounds', flags.rounds, true, 1),
-  warmupS: positive('warmup', flags.warmup, false, 0),
+  warmupS: positive('warmup', flags.warmup, true, 0),
+  warmupMaxS: positive('warmup-max', flags['warmup-max'], true, 0),
   connections: positive('connections', flags.connections, true, 1),
-  latencyMs: positive('latency', flags.latency, true, 0),
+  latencies: flags.latencies
+    .split(',')
+    .filter((v) => v.trim() !== '')
+    .map((v) => positive('latencies', v.trim(), true, 1)),
   seedJobs: positive('seed-jobs', flags['seed-jobs'], true, 30),
   profileSeconds: positive('profile-seconds', flags['profile-seconds'], false, 1),
   profileQuery: flags['profile-query'] === 'nested' ? 'nested' : 'overhead',
@@ -154,25 +164,29 @@ setTimeout(() => {
 async function main(): Promise<void> {
   process.stdout.write(`command: ${command}\n`);
   const started = Date.now();
+  ensureBuilt(log);
   const harness = createHarness(opts);
+  const machineLine = machine();
+  process.stdout.write(`machine: ${machineLine}\n`);
   const report: Record<string, unknown> = {
-    machine: machine(),
+    machine: machineLine,
     command,
     settings: {
       duration_s: opts.durationS,
       rounds: opts.rounds,
-      warmup_s: opts.warmupS,
+      warmup_s: { min: opts.warmupS, max: opts.warmupMaxS, slice_s: 1, settled_when: 'last three slices within 10 %' },
       connections: opts.connections,
-      nested_latency_ms: [0, opts.latencyMs],
+      nested_latency_ms: [0, ...opts.latencies],
       quiet_wait_s: opts.quietWaitS,
       noisy_retries: opts.noisyRetries,
       listing_seed_jobs: opts.seedJobs,
       emulator_speed: 0,
       node_env: 'production',
-      gateway_node_flags: opts.gatewayNodeFlags.join(' '),
+      gateway: `node ${[...npmStartFlags(), ...opts.gatewayNodeFlags].join(' ')} dist/main.js (as npm start; rebuilt first when src/ is newer)`,
       gateway_log_level: 'info (default)',
       load_generator: 'autocannon 9.0.0 (one process, pipelining 1)',
       cpu_per_request: '(utime+stime of the server process from /proc/<pid>/stat) ÷ completed requests',
+      ratios: 'per round (round i of each variant measured back to back), then median [min-max] over rounds',
     },
   };
   let failed = false;
@@ -188,6 +202,7 @@ async function main(): Promise<void> {
       // fanout.ts reports under "fanout" / "fanout_redis": keys use `_`.
       const key = scenario.name.replace(/-/g, '_');
       try {
+        process.stdout.write('\n');
         report[key] = await scenario.run(ctx);
       } catch (error) {
         failed = true;
@@ -202,6 +217,12 @@ async function main(): Promise<void> {
   }
   report.pinning = harness.pinningReport();
   report.elapsed_s = round((Date.now() - started) / 1000, 1);
+  process.stdout.write(
+    `\nload average at the end: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}; ${report.elapsed_s} s\n`,
+  );
   process.stdout.write(`${JSON.stringify(report)}\n`);
   process.exitCode = failed ? 1 : 0;
 }

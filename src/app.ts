@@ -5,13 +5,13 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash, randomUUID } from 'node:crypto';
 import { useGraphQlJit } from '@envelop/graphql-jit';
-import { type ExecutionArgs, type GraphQLError, getOperationAST } from 'graphql';
-import { createYoga, handleStreamOrSingleExecutionResult, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { type ExecutionArgs, getOperationAST } from 'graphql';
+import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Config } from './config.js';
 import type { Context } from './context.js';
 import { type CoordinatorApi, createCoordinatorApi } from './coordinator/api.js';
 import type { CoordinatorClient } from './coordinator/client.js';
-import { gatewayError, mapExecutionError } from './errors.js';
+import { gatewayError, maskError, useErrorMapping } from './errors.js';
 import { GRAPHIQL_EXAMPLES } from './graphiql-examples.js';
 import { createMemoryIdempotencyStore, type IdempotencyStore } from './idempotency.js';
 import type { LiveHub } from './live/hub.js';
@@ -19,7 +19,7 @@ import type { Logger } from './log.js';
 import type { GatewayMetrics } from './metrics.js';
 import { createRateLimitBook, type RateLimitBook } from './rate-limits.js';
 import { getSchema } from './schema/index.js';
-import { securityPlugins, useRequestErrors } from './security.js';
+import { securityPlugins } from './security.js';
 import type { GatewayTracing } from './tracing.js';
 
 export interface GatewayDeps {
@@ -97,33 +97,6 @@ const noLive: LiveHub = {
 };
 
 /**
- * The one hook where execution errors become client-visible: coordinator failures get their code,
- * unexpected errors are masked and logged with the request id, every error gets the request id.
- */
-function useErrorMapping(): Plugin<Context> {
-  const mapResult = ({
-    args,
-    result,
-    setResult,
-  }: Parameters<Parameters<typeof handleStreamOrSingleExecutionResult>[1]>[0]) => {
-    if (!result.errors?.length) return;
-    const context = args.contextValue as Context;
-    const errors = result.errors.map((error: GraphQLError) => {
-      const mapped = mapExecutionError(error, (original) =>
-        context.log.error('unexpected error', { error: original, path: error.path?.join('.') }),
-      );
-      (mapped.extensions as Record<string, unknown>).requestId = context.requestId;
-      return mapped;
-    });
-    setResult({ ...result, errors });
-  };
-  return {
-    onExecute: () => ({ onExecuteDone: (payload) => handleStreamOrSingleExecutionResult(payload, mapResult) }),
-    onSubscribe: () => ({ onSubscribeResult: (payload) => handleStreamOrSingleExecutionResult(payload, mapResult) }),
-  };
-}
-
-/**
  * Tells a client honestly when its request ran on the embedded emulator's development key (it sent
  * no credential and the gateway has a default one), so a page can say so instead of guessing.
  */
@@ -144,11 +117,6 @@ function useRequestIdHeader(): Plugin {
   };
 }
 
-/**
- * At debug level Yoga itself logs while it handles a request; an AsyncLocalStorage around each
- * request gives those lines the request id too. Only then: it is not free on the hot path, and at
- * info level every line logged during an operation already comes from the context's child logger.
- */
 function isSubscription(args: ExecutionArgs): boolean {
   const operation = getOperationAST(args.document, args.operationName);
   return operation?.operation === 'subscription';
@@ -182,6 +150,11 @@ function yogaLogging(log: Logger, scope: AsyncLocalStorage<string> | null) {
   };
 }
 
+/**
+ * At debug level Yoga itself logs while it handles a request; an AsyncLocalStorage around each
+ * request gives those lines the request id too. Only then: it is not free on the hot path, and at
+ * info level every line logged during an operation already comes from the context's child logger.
+ */
 function useRequestScope(scope: AsyncLocalStorage<string>): Plugin {
   return { instrumentation: { request: ({ request }, wrapped) => scope.run(requestIdOf(request), wrapped) } };
 }
@@ -214,7 +187,6 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
       live,
       idempotency,
       rateLimits,
-      config,
       log: deps.log.child({ requestId }),
     };
   };
@@ -232,7 +204,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     // The persisted-operations plugin also takes the id as a `documentId` request parameter.
     extraParamNames: deps.persistedOperations ? ['documentId'] : undefined,
     logging: yogaLogging(deps.log, logScope),
-    maskedErrors: { isDev: config.dev },
+    maskedErrors: { isDev: config.dev, maskError },
     graphiql: {
       title: 'ScaiMind GraphQL gateway',
       defaultQuery: GRAPHIQL_EXAMPLES,
@@ -244,7 +216,6 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
       ...(logScope ? [useRequestScope(logScope)] : []),
       ...(deps.metrics ? [deps.metrics.plugin()] : []),
       ...(deps.tracing ? [deps.tracing.plugin()] : []),
-      useRequestErrors(),
       // Before the security plugins: an operation they stop still gets its request id.
       useErrorMapping(),
       ...securityPlugins(config, { persistedOperations: deps.persistedOperations }),

@@ -1,4 +1,3 @@
-import type { Config } from './config.js';
 import type { CoordinatorApi } from './coordinator/api.js';
 import type { IdempotencyStore } from './idempotency.js';
 import type { LiveHub } from './live/hub.js';
@@ -26,6 +25,5 @@ export interface Context {
   idempotency: IdempotencyStore;
   /** The latest rate-limit headers seen per credential scope (`viewer.rateLimit`). */
   rateLimits: RateLimitBook;
-  config: Config;
   log: Logger;
 }

@@ -1,14 +1,24 @@
 /**
- * The one place where failures become client-visible GraphQL errors.
+ * The one place where failures become client-visible GraphQL errors: the closed set of
+ * `extensions.code` values, the constructors for them, and the mapping every error passes through.
  *
- * Every error a client sees carries `extensions.code` from the closed set below (plus the codes
- * graphql-yoga itself uses for transport problems: GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED,
- * BAD_REQUEST, ...). Anything not recognised is masked as INTERNAL_SERVER_ERROR and logged with the
+ * Two families share the set. Errors raised while resolving (`ERROR_CODES`) are thrown from
+ * anywhere with `gatewayError`; coordinator failures and input-coercion errors are mapped here.
+ * Requests refused before execution (`REQUEST_ERROR_CODES`: transport, document limits, persisted
+ * operations, shutdown) are built with `requestError`, or come from Yoga and its plugins with
+ * those same codes. Anything not recognised is masked as INTERNAL_SERVER_ERROR and logged with the
  * request id; a credential, a stack or a raw upstream body never reaches a client.
+ *
+ * `useErrorMapping` applies the mapping to every execution result (HTTP, SSE, graphql-ws) and is
+ * the gateway's error plugin; `maskError` is the same mapping in the shape Yoga's `maskedErrors`
+ * takes, for what Yoga catches outside execution.
  */
 import { GraphQLError } from 'graphql';
+import { handleStreamOrSingleExecutionResult, type Plugin, maskError as yogaMaskError } from 'graphql-yoga';
+import type { Context } from './context.js';
 import { CoordinatorError } from './coordinator/errors.js';
 
+/** Codes of errors raised while an operation executes (a field, a subscription). */
 export const ERROR_CODES = [
   'UNAUTHENTICATED',
   'FORBIDDEN',
@@ -21,6 +31,25 @@ export const ERROR_CODES = [
   'INTERNAL_SERVER_ERROR',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** Codes of requests refused before anything executes; they carry an HTTP status. */
+export const REQUEST_ERROR_CODES = [
+  /** Malformed or unacceptable HTTP request: JSON, parameters, method, media type, CSRF header. */
+  'BAD_REQUEST',
+  'GRAPHQL_PARSE_FAILED',
+  /** Invalid against the schema, or over a document limit (`extensions.limit`). */
+  'GRAPHQL_VALIDATION_FAILED',
+  'REQUEST_ENTITY_TOO_LARGE',
+  'PERSISTED_QUERY_ONLY',
+  'PERSISTED_QUERY_NOT_IN_LIST',
+  'PERSISTED_QUERY_ID_REQUIRED',
+  /** The gateway is shutting down: retry on another instance. */
+  'UNAVAILABLE',
+] as const;
+export type RequestErrorCode = (typeof REQUEST_ERROR_CODES)[number];
+
+/** Every `extensions.code` a client can see. */
+export const CLIENT_ERROR_CODES: readonly string[] = [...ERROR_CODES, ...REQUEST_ERROR_CODES];
 
 export interface ErrorExtras {
   /** Seconds the client should wait before retrying (RATE_LIMITED, UPSTREAM_UNAVAILABLE). */
@@ -49,6 +78,28 @@ export function gatewayError(code: ErrorCode, message = MESSAGES[code], extras: 
   if (extras.upstreamRequestId) extensions.upstreamRequestId = extras.upstreamRequestId;
   if (extras.fields?.length) extensions.fields = extras.fields;
   return new GraphQLError(message, { extensions });
+}
+
+/**
+ * A request refused before execution, with the HTTP status it answers (GraphQL-over-HTTP's
+ * `application/graphql-response+json` uses it; plain JSON answers keep Yoga's own status rules).
+ */
+export function requestError(
+  code: RequestErrorCode,
+  message: string,
+  status: number,
+  extra: Record<string, unknown> = {},
+): GraphQLError {
+  return new GraphQLError(message, { extensions: requestErrorExtensions(code, status, extra) });
+}
+
+/** The extensions of `requestError`, for plugins that take them rather than an error. */
+export function requestErrorExtensions(
+  code: RequestErrorCode,
+  status: number,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return { code, ...extra, http: { status } };
 }
 
 /**
@@ -131,24 +182,44 @@ function isInputError(error: unknown): boolean {
   return error instanceof Error && error.name === 'PothosValidationError';
 }
 
+export interface MappingOptions {
+  /**
+   * The result has no `data`: execution never started, because the variables did not fit the
+   * operation (or no operation could be chosen). That is the client's error, so an error without
+   * a code and outside any field becomes BAD_USER_INPUT with HTTP 400 rather than an unexpected
+   * (masked) one.
+   */
+  beforeExecution?: boolean;
+  /** Gets the original of anything masked. */
+  onUnexpected?: (error: unknown) => void;
+}
+
 /**
- * Maps one execution error to its client-visible form; `logUnexpected` gets the original of
- * anything masked. Errors that already carry a code (ours, Yoga's) pass unchanged.
+ * Maps one error to its client-visible form. Errors that already carry a code (ours, Yoga's)
+ * pass unchanged; coordinator failures get theirs; input-coercion errors are BAD_USER_INPUT;
+ * anything else is masked and handed to `onUnexpected`.
  */
-export function mapExecutionError(error: GraphQLError, logUnexpected: (error: unknown) => void): GraphQLError {
+export function toClientError(error: GraphQLError, options: MappingOptions = {}): GraphQLError {
   const original = error.originalError;
   let mapped: GraphQLError | null = null;
   if (original instanceof CoordinatorError) {
     mapped = fromCoordinatorError(original);
-    if (mapped.extensions.code === 'INTERNAL_SERVER_ERROR') logUnexpected(original);
+    if (mapped.extensions.code === 'INTERNAL_SERVER_ERROR') options.onUnexpected?.(original);
   } else if (original instanceof GraphQLError && typeof original.extensions?.code === 'string') {
     mapped = original;
   } else if (original === undefined && typeof error.extensions?.code === 'string') {
     return error;
+  } else if (options.beforeExecution && error.path === undefined) {
+    return new GraphQLError(error.message, {
+      nodes: error.nodes,
+      source: error.source,
+      positions: error.positions,
+      extensions: { ...error.extensions, code: 'BAD_USER_INPUT', http: { status: 400, spec: true } },
+    });
   } else if (isInputError(original)) {
     mapped = gatewayError('BAD_USER_INPUT', (original as Error).message);
   } else {
-    logUnexpected(original ?? error);
+    options.onUnexpected?.(original ?? error);
     mapped = gatewayError('INTERNAL_SERVER_ERROR');
   }
   return new GraphQLError(mapped.message, {
@@ -158,4 +229,46 @@ export function mapExecutionError(error: GraphQLError, logUnexpected: (error: un
     path: error.path,
     extensions: mapped.extensions,
   });
+}
+
+/**
+ * The mapping as Yoga's `maskedErrors.maskError`: for what Yoga catches outside execution (request
+ * parsing, plugins that throw). Execution results were mapped by `useErrorMapping` already and
+ * pass unchanged; Yoga logs whatever this masks.
+ */
+export function maskError(error: unknown, message: string, isDev?: boolean): Error {
+  if (error instanceof CoordinatorError) return fromCoordinatorError(error);
+  if (error instanceof GraphQLError && error.originalError instanceof CoordinatorError) return toClientError(error);
+  return yogaMaskError(error, message, isDev);
+}
+
+/**
+ * The one hook where execution errors become client-visible (every transport: the HTTP and SSE
+ * handlers and graphql-ws execute through it): each error mapped by `toClientError`, unexpected
+ * ones logged with the request id, and every one stamped with the request id.
+ */
+export function useErrorMapping(): Plugin<Context> {
+  const mapResult = ({
+    args,
+    result,
+    setResult,
+  }: Parameters<Parameters<typeof handleStreamOrSingleExecutionResult>[1]>[0]) => {
+    if (!result.errors?.length) return;
+    const context = args.contextValue as Context;
+    const beforeExecution = !('data' in result);
+    const errors = result.errors.map((error: GraphQLError) => {
+      const mapped = toClientError(error, {
+        beforeExecution,
+        onUnexpected: (original) =>
+          context.log.error('unexpected error', { error: original, path: error.path?.join('.') }),
+      });
+      (mapped.extensions as Record<string, unknown>).requestId = context.requestId;
+      return mapped;
+    });
+    setResult({ ...result, errors });
+  };
+  return {
+    onExecute: () => ({ onExecuteDone: (payload) => handleStreamOrSingleExecutionResult(payload, mapResult) }),
+    onSubscribe: () => ({ onSubscribeResult: (payload) => handleStreamOrSingleExecutionResult(payload, mapResult) }),
+  };
 }

@@ -4,9 +4,9 @@
  * suggestions, introspection, persisted operations. Built from well-kept plugins (graphql-armor,
  * Yoga's own, Pothos' complexity) configured in one place, and a body size limit.
  *
- * Every rejection carries `extensions.code`: GRAPHQL_PARSE_FAILED (token limit, via Yoga),
- * GRAPHQL_VALIDATION_FAILED with `extensions.limit` naming the limit (depth, aliases, directives,
- * cost), BAD_REQUEST (CSRF), or the persisted-operations plugin's PERSISTED_QUERY_* codes.
+ * Every rejection carries a request error code of `errors.ts`: GRAPHQL_PARSE_FAILED (token limit,
+ * via Yoga), GRAPHQL_VALIDATION_FAILED with `extensions.limit` naming the limit (depth, aliases,
+ * directives, cost), BAD_REQUEST (CSRF, media type), REQUEST_ENTITY_TOO_LARGE, or PERSISTED_QUERY_*.
  *
  * Cheap per request: the validation rules run inside Yoga's per-document validation cache, the
  * token count inside its per-document parse cache, and the cost is cached per document, operation
@@ -30,8 +30,9 @@ import {
   type ValidationRule,
   validate,
 } from 'graphql';
-import { handleStreamOrSingleExecutionResult, type Plugin } from 'graphql-yoga';
+import type { Plugin } from 'graphql-yoga';
 import type { Config } from './config.js';
+import { requestError, requestErrorExtensions } from './errors.js';
 
 /** Headers any one of which marks a GET or a "simple" POST as not forgeable cross-site. */
 export const CSRF_HEADERS = ['x-graphql-yoga-csrf', 'graphql-preflight', 'apollo-require-preflight'];
@@ -40,7 +41,10 @@ type LimitName = 'depth' | 'aliases' | 'directives' | 'cost';
 
 function limitError(limit: LimitName, message: string, extra: Record<string, unknown> = {}): GraphQLError {
   return new GraphQLError(message, {
-    extensions: { code: 'GRAPHQL_VALIDATION_FAILED', limit, ...extra, http: { status: 400, spec: true } },
+    extensions: {
+      ...requestErrorExtensions('GRAPHQL_VALIDATION_FAILED', 400, { limit, ...extra }),
+      http: { status: 400, spec: true },
+    },
   });
 }
 
@@ -84,9 +88,10 @@ function useCsrf(): Plugin {
         return csrf.onRequestParse?.(payload);
       } catch (error) {
         if (error instanceof GraphQLError) {
-          throw new GraphQLError(
+          throw requestError(
+            'BAD_REQUEST',
             `Required CSRF header missing: send one of ${CSRF_HEADERS.join(', ')} (any value) with GET and non-JSON POST requests.`,
-            { extensions: { code: 'BAD_REQUEST', http: { status: 403 } } },
+            403,
           );
         }
         throw error;
@@ -100,9 +105,10 @@ function useUnsupportedMediaType(): Plugin {
   return {
     onRequestParse({ request, requestParser }) {
       if (requestParser !== undefined) return;
-      throw new GraphQLError(
+      throw requestError(
+        'BAD_REQUEST',
         `Unsupported content type ${JSON.stringify(request.headers.get('content-type') ?? '')}: send application/json.`,
-        { extensions: { code: 'BAD_REQUEST', http: { status: 415 } } },
+        415,
       );
     },
   };
@@ -195,34 +201,6 @@ export function useCostLimit(maxCost: number): Plugin {
 }
 
 /**
- * A result without `data` means execution never started: the variables did not fit the operation
- * (or no operation could be chosen). That is the client's error, so it becomes BAD_USER_INPUT
- * with HTTP 400 rather than an unexpected (masked) one. Runs before the error mapping.
- */
-export function useRequestErrors(): Plugin {
-  const mark = ({ result, setResult }: Parameters<Parameters<typeof handleStreamOrSingleExecutionResult>[1]>[0]) => {
-    if ('data' in result || !result.errors?.length) return;
-    setResult({
-      ...result,
-      errors: result.errors.map((error) =>
-        typeof error.extensions?.code === 'string'
-          ? error
-          : new GraphQLError(error.message, {
-              nodes: error.nodes,
-              source: error.source,
-              positions: error.positions,
-              extensions: { ...error.extensions, code: 'BAD_USER_INPUT', http: { status: 400, spec: true } },
-            }),
-      ),
-    });
-  };
-  return {
-    onExecute: () => ({ onExecuteDone: (payload) => handleStreamOrSingleExecutionResult(payload, mark) }),
-    onSubscribe: () => ({ onSubscribeResult: (payload) => handleStreamOrSingleExecutionResult(payload, mark) }),
-  };
-}
-
-/**
  * Validates the text of a `PERSISTED_OPERATIONS` file: a JSON object mapping operation id (the
  * sha256 hex of the query) to query text. Throws an error naming `source` when it is not one.
  */
@@ -251,11 +229,8 @@ export interface SecurityOptions {
   persistedOperations?: Readonly<Record<string, string>>;
 }
 
-/** The gateway's request-hardening plugins, in the order they must run. */
 function bodyTooLarge(limit: number): GraphQLError {
-  return new GraphQLError(`Request body too large: the limit is ${limit} bytes.`, {
-    extensions: { code: 'REQUEST_ENTITY_TOO_LARGE', http: { status: 413 } },
-  });
+  return requestError('REQUEST_ENTITY_TOO_LARGE', `Request body too large: the limit is ${limit} bytes.`, 413);
 }
 
 /**
@@ -271,9 +246,7 @@ function useBodySizeLimit(limit: number): Plugin {
       const declared = request.headers.get('content-length');
       if (declared !== null) {
         if (!/^\d+$/.test(declared)) {
-          throw new GraphQLError('Content-Length header is invalid.', {
-            extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
-          });
+          throw requestError('BAD_REQUEST', 'Content-Length header is invalid.', 400);
         }
         if (Number(declared) > limit) throw bodyTooLarge(limit);
         return;
@@ -300,6 +273,7 @@ function useBodySizeLimit(limit: number): Plugin {
   };
 }
 
+/** The gateway's request-hardening plugins, in the order they must run. */
 export function securityPlugins(config: Config, options: SecurityOptions = {}): Plugin[] {
   const plugins: Plugin[] = [useBodySizeLimit(config.maxBodyBytes), useCsrf(), useUnsupportedMediaType()];
   const persisted = options.persistedOperations;
@@ -311,16 +285,16 @@ export function securityPlugins(config: Config, options: SecurityOptions = {}): 
         customErrors: {
           notFound: {
             message: 'Unknown persisted operation: its hash is not in this gateway’s list.',
-            extensions: { code: 'PERSISTED_QUERY_NOT_IN_LIST', http: { status: 400 } },
+            extensions: requestErrorExtensions('PERSISTED_QUERY_NOT_IN_LIST', 400),
           },
           keyNotFound: {
             message:
               'Send a query, or a persisted operation id (extensions.persistedQuery.sha256Hash with version 1, or documentId).',
-            extensions: { code: 'PERSISTED_QUERY_ID_REQUIRED', http: { status: 400 } },
+            extensions: requestErrorExtensions('PERSISTED_QUERY_ID_REQUIRED', 400),
           },
           persistedQueryOnly: {
             message: 'This gateway only runs persisted operations: send the operation’s hash instead of its text.',
-            extensions: { code: 'PERSISTED_QUERY_ONLY', http: { status: 400 } },
+            extensions: requestErrorExtensions('PERSISTED_QUERY_ONLY', 400),
           },
         },
         // Apollo-style `extensions.persistedQuery.sha256Hash`, or a `documentId` parameter.

@@ -1,5 +1,5 @@
 /**
- * createServer: one node:http server for everything on one port: GraphQL over HTTP (and SSE) via
+ * startServer: one node:http server for everything on one port: GraphQL over HTTP (and SSE) via
  * Yoga, graphql-ws on the same path, `/health` and `/ready`. Listening and stopping are explicit;
  * only `main.ts` wires signals to `stop()`.
  */
@@ -10,7 +10,11 @@ import { type ExecutionArgs, GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { acceptRequestId, type Gateway, type TransportContext } from './app.js';
+import { type RequestErrorCode, requestError } from './errors.js';
 import type { StaticSite } from './static-site.js';
+
+const SHUTTING_DOWN = 'The gateway is shutting down.';
+const shuttingDown = () => requestError('UNAVAILABLE', SHUTTING_DOWN, 503);
 
 export interface ServerOptions {
   host: string;
@@ -69,7 +73,7 @@ export async function startServer(gateway: Gateway, options: ServerOptions): Pro
       // In-flight operations finish; new ones go to another instance.
       res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' }).end(
         JSON.stringify({
-          errors: [{ message: 'The gateway is shutting down.', extensions: { code: 'UNAVAILABLE' } }],
+          errors: [{ message: SHUTTING_DOWN, extensions: { code: 'UNAVAILABLE' satisfies RequestErrorCode } }],
         }),
       );
       return;
@@ -88,8 +92,7 @@ export async function startServer(gateway: Gateway, options: ServerOptions): Pro
       subscribe: (args) => (args.rootValue as Enveloped).subscribe(args) as never,
       onConnect: () => !stopping,
       onSubscribe: async (ctx, _id, payload) => {
-        if (stopping)
-          return [new GraphQLError('The gateway is shutting down.', { extensions: { code: 'UNAVAILABLE' } })];
+        if (stopping) return [shuttingDown()];
         const transport: TransportContext = {
           connectionParams: ctx.connectionParams,
           requestId: acceptRequestId(ctx.extra.request.headers['x-request-id']?.toString()),

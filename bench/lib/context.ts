@@ -5,6 +5,7 @@
  * bench/scenarios/ and nothing else.
  */
 import os from 'node:os';
+import { npmStartFlags } from './build.js';
 import { type Emu, emulatorOf } from './emulator.js';
 import type { LoadGen } from './load.js';
 import { affinityOf, type Proc, pin, spawnNode, tasksetAvailable } from './procs.js';
@@ -12,9 +13,13 @@ import { affinityOf, type Proc, pin, spawnNode, tasksetAvailable } from './procs
 export interface Options {
   durationS: number;
   rounds: number;
+  /** Minimum warm-up per variant; it goes on in 1-s slices until CPU per request settles. */
   warmupS: number;
+  /** Maximum warm-up per variant. */
+  warmupMaxS: number;
   connections: number;
-  latencyMs: number;
+  /** Upstream latencies (ms) of the one-connection nested runs, besides 0. */
+  latencies: number[];
   seedJobs: number;
   profileSeconds: number;
   profileQuery: 'overhead' | 'nested';
@@ -47,16 +52,22 @@ export interface Ctx {
   readonly layout: Layout;
   /** The load generator process; only scenarios declaring `needsLoadGen` may use it. */
   readonly loadgen: LoadGen;
+  /** Progress, to stderr. */
   log(line: string): void;
+  /** A line of the human-readable results, to stdout (before the final JSON line). */
+  print(line: string): void;
   /** Records where a process ended up, for the pinning report. */
   recordAffinity(role: string, pid: number): void;
   startEmulator(latencyMs: number, seedJobs: number | null): Promise<Emu>;
   startGateway(emu: Emu, extra?: StartExtra): Promise<Proc>;
   startProxy(emu: Emu): Promise<Proc>;
   startNaive(emu: Emu): Promise<Proc>;
+  /** The peer: Apollo Server 4 with RESTDataSource (bench/apollo-peer.ts). */
+  startApollo(emu: Emu): Promise<Proc>;
 }
 
 export const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+export const print = (line: string) => process.stdout.write(`${line}\n`);
 
 const baseEnv = { NODE_ENV: 'production', BENCH_MAX_SECONDS: '1200' };
 
@@ -104,10 +115,11 @@ export function createHarness(opts: Options): Harness {
     },
     async startGateway(emu: Emu, extra: StartExtra = {}): Promise<Proc> {
       const proc = await spawnNode('gateway', {
-        script: 'src/main.ts',
+        // As `npm start` runs it: built JavaScript with the start script's node flags.
+        script: 'dist/main.js',
         env: { ...baseEnv, HOST: '127.0.0.1', PORT: '0', COORDINATOR_URL: emu.baseUrl, ...extra.env },
         cpus: layout.sut,
-        nodeFlags: [...opts.gatewayNodeFlags, ...(extra.nodeFlags ?? [])],
+        nodeFlags: [...npmStartFlags(), ...opts.gatewayNodeFlags, ...(extra.nodeFlags ?? [])],
         ready: /"msg":"gateway listening".*?"url":"([^"]+)"/,
       });
       recordAffinity('gateway', proc.pid);
@@ -117,6 +129,8 @@ export function createHarness(opts: Options): Harness {
       startServer('proxy', 'bench/proxy.ts', { UPSTREAM_URL: emu.baseUrl }, /^proxy listening (\S+)/),
     startNaive: (emu: Emu) =>
       startServer('naive', 'bench/naive-gateway.ts', { UPSTREAM_URL: emu.baseUrl }, /^naive listening (\S+)/),
+    startApollo: (emu: Emu) =>
+      startServer('apollo', 'bench/apollo-peer.ts', { UPSTREAM_URL: emu.baseUrl }, /^apollo listening (\S+)/),
   };
 
   return {
@@ -129,6 +143,7 @@ export function createHarness(opts: Options): Harness {
         return loadgen;
       },
       log,
+      print,
       recordAffinity,
       ...starters,
     }),
@@ -138,6 +153,7 @@ export function createHarness(opts: Options): Harness {
             gateway: layout.sut,
             proxy: layout.sut,
             naive: layout.sut,
+            apollo: layout.sut,
             emulator: layout.rest ?? '',
             loadgen: layout.rest ?? '',
             harness: layout.rest ?? '',
@@ -152,7 +168,7 @@ export function createHarness(opts: Options): Harness {
         requested: opts.pin,
         took_effect: effective,
         layout: layout.sut
-          ? `2 cores, 3 processes: the server under test (gateway | proxy | naive) alone on core ${layout.sut}; ` +
+          ? `2 cores, 3 processes: the server under test (gateway | apollo | proxy | naive) alone on core ${layout.sut}; ` +
             `emulator + load generator + harness share core ${layout.rest}; for "direct" the emulator is moved to core ${layout.sut} while measured`
           : `unpinned (${!opts.pin ? '--no-pin' : !tasksetFound ? 'taskset not available' : `only ${cores} core(s)`}): the OS schedules all processes`,
         observed_cpus_allowed: { ...observedAffinity, harness: affinityOf(process.pid) },

@@ -17,6 +17,8 @@ export interface Emu {
   /** Re-seeds the store (drops anything a scenario created) and resets counts. */
   reset(): Promise<void>;
   rest<T = unknown>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T>;
+  /** Extra latency on every route from now on (a latency fault; 0 clears the faults). */
+  setLatency(ms: number): Promise<void>;
 }
 
 async function json<T>(response: Response): Promise<T> {
@@ -43,6 +45,16 @@ export function emulatorOf(proc: Proc, latencyMs: number, seedJobs: number): Emu
     },
     async reset() {
       await json(await fetch(`${origin}/_emulator/reset`, { method: 'POST' }));
+    },
+    async setLatency(ms: number) {
+      const faults = ms > 0 ? [{ route: '*', kind: 'latency', latency_ms: ms }] : [];
+      await json(
+        await fetch(`${origin}/_emulator/faults`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ faults }),
+        }),
+      );
     },
     async rest<T>(method: 'GET' | 'POST', path: string, body?: unknown) {
       const init: RequestInit = { method, headers: { authorization: AUTH, accept: 'application/json' } };

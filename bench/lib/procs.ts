@@ -10,7 +10,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
-const WATCHDOG = fileURLToPath(new URL('./watchdog.ts', import.meta.url));
+const WATCHDOG = fileURLToPath(new URL('./watchdog.mjs', import.meta.url));
 
 /** Clock ticks per second of /proc/<pid>/stat utime and stime. */
 const CLK_TCK = (() => {
@@ -107,7 +107,7 @@ export interface Proc {
 }
 
 export interface SpawnOptions {
-  /** Script path relative to the repository root, e.g. `src/main.ts`. */
+  /** Script path relative to the repository root, e.g. `src/main.ts` (run with tsx) or `dist/main.js`. */
   script: string;
   args?: string[];
   env?: Record<string, string>;
@@ -142,8 +142,8 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
 export function spawnNode(name: string, options: SpawnOptions): Promise<Proc> {
   const nodeArgs = [
     ...(options.nodeFlags ?? []),
-    '--import',
-    'tsx',
+    // TypeScript sources through tsx; built JavaScript (dist/) as is.
+    ...(/\.[cm]?ts$/.test(options.script) ? ['--import', 'tsx'] : []),
     '--import',
     WATCHDOG,
     options.script,

@@ -44,6 +44,7 @@ async function delegate(ctx: Ctx, scenario: string): Promise<unknown> {
   try {
     const parsed = JSON.parse(last) as Record<string, unknown>;
     const own = parsed[scenario.replace('-', '_')];
+    printSummary(ctx, scenario, own as Figures | undefined);
     return {
       ...(typeof own === 'object' && own !== null ? own : parsed),
       command,
@@ -55,10 +56,48 @@ async function delegate(ctx: Ctx, scenario: string): Promise<unknown> {
   }
 }
 
+interface Figures {
+  subscribers?: number;
+  polls_per_interval?: number | null;
+  delivery_p50_ms?: number | null;
+  delivery_p99_ms?: number | null;
+  bytes_per_subscriber?: number | null;
+  detail?: { memory?: { rss_per_subscriber_marginal?: number; heap_per_subscriber?: number } | null };
+  many?: { resources?: number; delivery_p99_ms?: number | null; polls_per_interval_per_resource?: number | null };
+}
+
+/** Issue 16: at most 40 KB of gateway memory per subscriber at 2,000 subscribers. */
+const TARGET_KB_PER_SUBSCRIBER = 40;
+
+function printSummary(ctx: Ctx, scenario: string, f: Figures | undefined): void {
+  if (!f) return;
+  ctx.print(
+    `${scenario}: ${f.subscribers} subscribers on one evaluation: delivery p50 ${f.delivery_p50_ms} ms, p99 ${f.delivery_p99_ms} ms, ` +
+      `${f.polls_per_interval} polls per interval`,
+  );
+  if (typeof f.bytes_per_subscriber === 'number') {
+    const kb = f.bytes_per_subscriber / 1024;
+    const marginal = f.detail?.memory?.rss_per_subscriber_marginal;
+    const heap = f.detail?.memory?.heap_per_subscriber;
+    ctx.print(
+      `  memory per subscriber: ${kb.toFixed(1)} KB RSS (target ≤ ${TARGET_KB_PER_SUBSCRIBER} KB: ${kb <= TARGET_KB_PER_SUBSCRIBER ? 'met' : 'missed'})` +
+        (typeof marginal === 'number' ? `, second 1,000: ${(marginal / 1024).toFixed(1)} KB` : '') +
+        (typeof heap === 'number' ? `, heap ${(heap / 1024).toFixed(1)} KB` : ''),
+    );
+  }
+  if (f.many) {
+    ctx.print(
+      `  ${f.many.resources} evaluations × 10 subscribers: delivery p99 ${f.many.delivery_p99_ms} ms, ` +
+        `${f.many.polls_per_interval_per_resource} polls per interval per evaluation`,
+    );
+  }
+}
+
 export const scenarios: Scenario[] = [
   {
     name: 'fanout',
     summary: 'bench/fanout.ts: 2,000 graphql-ws subscribers on one gateway (delivery, polls, memory per subscriber)',
+    defaultOrder: 60,
     needsLoadGen: false,
     takesNumbers: true,
     run: (ctx) => delegate(ctx, 'fanout'),

@@ -4,7 +4,7 @@
  */
 import { type Ctx, type Scenario, stopAll } from '../lib/context.js';
 import { AUTH, totalCalls } from '../lib/emulator.js';
-import { graphql, graphqlSpec, measureAll, probe, type Variant } from '../lib/measure.js';
+import { graphql, graphqlSpec, measureAll, printVariants, probe, type Variant } from '../lib/measure.js';
 import type { Proc } from '../lib/procs.js';
 import { median, round } from '../lib/util.js';
 
@@ -69,6 +69,10 @@ async function listing(ctx: Ctx) {
     for (const v of [variants[0], variants[2]]) if (v) probes[v.label] = (await probe(emu, v.spec)).calls;
     const m = await measureAll(ctx, variants);
     const pages = first.afters.length;
+    printVariants(ctx, `listing over ${ctx.opts.seedJobs} jobs (CPU ms per request, median [min-max])`, m);
+    ctx.print(
+      `  full walk with first: 50: ${pages} pages, ${walkCalls} upstream calls, ${round(median(serial), 1)} ms serially`,
+    );
     return {
       seed_jobs: ctx.opts.seedJobs,
       first100: { query: LIST_QUERY, upstream_calls: probes.first100, ...m.first100 },

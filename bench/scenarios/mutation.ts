@@ -1,6 +1,6 @@
 /** `mutation`: submitEvaluation on a COMPLETED job, with a fresh idempotency key per request and without. */
 import { type Ctx, type Scenario, stopAll } from '../lib/context.js';
-import { graphqlSpec, measureAll, probe, type Variant } from '../lib/measure.js';
+import { graphqlSpec, measureAll, printVariants, probe, type Variant } from '../lib/measure.js';
 import type { Proc } from '../lib/procs.js';
 
 const SUBMIT_MUTATION = /* GraphQL */ `mutation Submit($jobId: ID!, $key: String) { submitEvaluation(input: { jobId: $jobId, benchmarks: [{ name: "mmlu", numSamples: 1000 }], idempotencyKey: $key }) { evaluation { id evaluationId status } userErrors { field message code } } }`;
@@ -27,6 +27,7 @@ async function mutation(ctx: Ctx) {
     const p = await probe(emu, spec(`probe-${Date.now()}`));
     await emu.reset();
     const m = await measureAll(ctx, variants);
+    printVariants(ctx, 'mutation: submitEvaluation (CPU ms per request, median [min-max])', m);
     return {
       mutation: SUBMIT_MUTATION,
       job_id: jobId,

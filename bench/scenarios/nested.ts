@@ -1,12 +1,27 @@
 /**
- * `nested`: the 21-call showcase query at 0 ms and --latency ms upstream latency, gateway vs the
- * naive Yoga BFF (one REST call per resolver).
+ * `nested`: the 21-call showcase query. Under load at 0 ms upstream latency (CPU per request and
+ * per upstream call, next to the Apollo peer, the naive Yoga BFF and the bare proxy forwarding one
+ * GET), then with one connection at each --latencies value (latency faults on the same emulator,
+ * so the same warm processes): p50 should stay within two upstream round trips plus a few ms.
  */
 import { type Ctx, type Scenario, stopAll } from '../lib/context.js';
 import type { Emu } from '../lib/emulator.js';
-import { awaitQuiet, drain, graphqlSpec, measureAll, probe, ratio, type Variant } from '../lib/measure.js';
+import { AUTH } from '../lib/emulator.js';
+import {
+  cpuOf,
+  cpuPerCallOf,
+  fmtSpread,
+  graphqlSpec,
+  measureAll,
+  pairedRatio,
+  printVariants,
+  probe,
+  type Spread,
+  type Variant,
+  type VariantResult,
+  verdict,
+} from '../lib/measure.js';
 import type { Proc } from '../lib/procs.js';
-import { round } from '../lib/util.js';
 
 export const NESTED_QUERY = /* GraphQL */ `query Nested { trainingJobs(first: 20) { edges { node { name evaluations(first: 5) { edges { node { status job { name } benchmarks { name score } } } } } } } }`;
 
@@ -35,88 +50,145 @@ export async function enrich(emu: Emu): Promise<number> {
   return added;
 }
 
-async function nestedAt(ctx: Ctx, latencyMs: number) {
-  const emu = await ctx.startEmulator(latencyMs, null);
-  let gateway: Proc | undefined;
-  let naive: Proc | undefined;
+/** Issue 16: gateway CPU per upstream call at most 1.5× the proxy's CPU per request. */
+const TARGET_CPU_PER_CALL_TO_PROXY = 1.5;
+/** "Two upstream round trips plus a few ms": the few ms. */
+const FEW_MS = 5;
+
+async function nested(ctx: Ctx) {
+  const emu = await ctx.startEmulator(0, null);
+  const procs: Array<Proc | undefined> = [];
   try {
     const added = ctx.opts.enrich ? await enrich(emu) : 0;
-    [gateway, naive] = await Promise.all([ctx.startGateway(emu), ctx.startNaive(emu)]);
-    const variants: Variant[] = [
+    const [gateway, apollo, naive, proxy] = await Promise.all([
+      ctx.startGateway(emu),
+      ctx.startApollo(emu),
+      ctx.startNaive(emu),
+      ctx.startProxy(emu),
+    ]);
+    procs.push(gateway, apollo, naive, proxy);
+    const { jobs } = await emu.rest<{ jobs: Array<{ job_id: string }> }>('GET', '/jobs?page_size=1&status=COMPLETED');
+    const graphqlVariants: Variant[] = [
       { label: 'gateway', sut: gateway, emu, spec: graphqlSpec(gateway.url, NESTED_QUERY) },
+      { label: 'apollo', sut: apollo, emu, spec: graphqlSpec(apollo.url, NESTED_QUERY) },
       { label: 'naive', sut: naive, emu, spec: graphqlSpec(naive.url, NESTED_QUERY) },
     ];
-    const gp = await probe(emu, variants[0]?.spec as Variant['spec']);
-    const np = await probe(emu, variants[1]?.spec as Variant['spec']);
-    const evaluations = (gp.body.match(/"status"/g) ?? []).length;
-    const m = await measureAll(ctx, variants);
-    // Latency without queueing: one connection, so p50 is the time of one request.
-    const oneConnection: Record<string, number | null> = {};
-    for (const v of variants) {
-      await drain(emu);
-      await awaitQuiet(ctx.opts.quietWaitS);
-      const r = await ctx.loadgen.run({ ...v.spec, connections: 1, durationS: 1.5 });
-      oneConnection[v.label] = round(r.p50Ms, 1);
+    const proxyVariant: Variant = {
+      label: 'proxy',
+      sut: proxy,
+      emu,
+      spec: {
+        url: `${proxy.url}/jobs/${jobs[0]?.job_id}`,
+        method: 'GET',
+        headers: { authorization: AUTH },
+        verify: 'json',
+      },
+    };
+    const probes: Record<string, { calls: number; byRoute: Record<string, number> }> = {};
+    let body = '';
+    for (const v of graphqlVariants) {
+      const p = await probe(emu, v.spec);
+      probes[v.label] = { calls: p.calls, byRoute: p.byRoute };
+      if (v.label === 'gateway') body = p.body;
     }
+    const evaluations = (body.match(/"status"/g) ?? []).length;
+
+    ctx.log('nested under load @ 0 ms upstream latency');
+    const m = await measureAll(ctx, [...graphqlVariants, proxyVariant]);
+    const perCall = pairedRatio(m.gateway, m.proxy, cpuPerCallOf);
+    const peer = pairedRatio(m.apollo, m.gateway, cpuOf);
+    printVariants(ctx, 'nested: the showcase query under load (CPU ms per request, median [min-max])', m);
+    ctx.print(
+      `  gateway CPU per upstream call ÷ proxy CPU per request: ${fmtSpread(perCall, '×')} ` +
+        `(target ≤ ${TARGET_CPU_PER_CALL_TO_PROXY}×: ${verdict(perCall, TARGET_CPU_PER_CALL_TO_PROXY)})`,
+    );
+    ctx.print(`  apollo ÷ gateway CPU per request (peer): ${fmtSpread(peer, '×')}`);
+    ctx.print(
+      `  upstream calls per request: ${Object.entries(probes)
+        .map(([label, p]) => `${label} ${p.calls}`)
+        .join(', ')}`,
+    );
+
+    // Latency: one connection, so p50 is the time of one request; processes stay warm. What the
+    // upstream latency adds to p50 (over the 0 ms run) should be two round trips plus a few ms:
+    // the job list, then the evaluation lists in parallel (Evaluation.job comes from the loader).
+    const latency: Record<string, ReturnType<typeof latencyFigures>> = {};
+    let base: Record<string, VariantResult> = {};
+    for (const ms of [0, ...ctx.opts.latencies]) {
+      await emu.setLatency(ms);
+      ctx.log(`nested, one connection @ ${ms} ms upstream latency`);
+      const one = await measureAll(
+        ctx,
+        graphqlVariants.map((v) => ({ ...v, spec: { ...v.spec, connections: 1 } })),
+        { warmUp: false, durationS: Math.min(ctx.opts.durationS, 2) },
+      );
+      if (ms === 0) base = one;
+      const figures = latencyFigures(ms, one, base);
+      latency[`at_${ms}ms`] = figures;
+      printVariants(ctx, `nested, one connection, ${ms} ms upstream latency (p50 is the time of one request)`, one);
+      if (ms > 0) {
+        ctx.print(
+          `  added by the latency to p50: ${Object.entries(figures.added_p50_ms)
+            .map(([label, v]) => `${label} ${v} ms (${v === null ? '?' : (v / ms).toFixed(1)} round trips)`)
+            .join(', ')}; ` +
+            `gateway within two round trips + ${FEW_MS} ms (${2 * ms + FEW_MS} ms): ${figures.gateway_within ? 'yes' : 'NO'}`,
+        );
+      }
+    }
+    await emu.setLatency(0);
+
     return {
-      upstream_latency_ms: latencyMs,
+      query: NESTED_QUERY,
       evaluations_added: added,
       evaluations_returned: evaluations,
-      response_bytes: gp.body.length,
-      upstream_calls: gp.calls,
-      upstream_calls_by_route: gp.byRoute,
-      naive_upstream_calls: np.calls,
-      naive_upstream_calls_by_route: np.byRoute,
+      response_bytes: body.length,
+      upstream_calls: probes.gateway?.calls,
+      exactly_21: probes.gateway?.calls === 21,
+      upstream_calls_by_variant: probes,
+      /** Gateway CPU per upstream call ÷ proxy CPU per request (per-round ratios). */
+      cpu_per_call_ratio_to_proxy: perCall,
+      target_cpu_per_call_ratio_to_proxy: TARGET_CPU_PER_CALL_TO_PROXY,
+      cpu_per_call_ratio_to_proxy_verdict: verdict(perCall, TARGET_CPU_PER_CALL_TO_PROXY),
+      peer_cpu_ratio: peer,
+      naive_cpu_ratio: pairedRatio(m.naive, m.gateway, cpuOf),
+      gateway_cpu_ms_per_req: m.gateway?.cpu_ms_per_req,
       gateway_rps: m.gateway?.rps,
-      naive_rps: m.naive?.rps,
-      gateway_vs_naive: ratio(m.gateway?.rps, m.naive?.rps),
       gateway_p50_ms: m.gateway?.p50_ms,
       gateway_p99_ms: m.gateway?.p99_ms,
-      naive_p50_ms: m.naive?.p50_ms,
-      p50_ms_one_connection: oneConnection,
       variants: m,
+      latency,
     };
   } finally {
-    await stopAll([gateway, naive, emu]);
+    await stopAll([...procs, emu]);
   }
 }
 
-async function nested(ctx: Ctx) {
-  ctx.log('nested @ 0 ms upstream latency');
-  const at0 = await nestedAt(ctx, 0);
-  let atN: Awaited<ReturnType<typeof nestedAt>> | null = null;
-  if (ctx.opts.latencyMs > 0) {
-    ctx.log(`nested @ ${ctx.opts.latencyMs} ms upstream latency`);
-    atN = await nestedAt(ctx, ctx.opts.latencyMs);
+function latencyFigures(ms: number, m: Record<string, VariantResult>, base: Record<string, VariantResult>) {
+  const p50: Record<string, Spread> = {};
+  const added: Record<string, number | null> = {};
+  for (const [label, v] of Object.entries(m)) {
+    p50[label] = v.spread.p50_ms;
+    const at0 = base[label]?.p50_ms;
+    added[label] =
+      v.p50_ms === null || at0 === null || at0 === undefined ? null : Math.round((v.p50_ms - at0) * 10) / 10;
   }
-  const result: Record<string, unknown> = {
-    query: NESTED_QUERY,
-    naive_variant:
-      'bench/naive-gateway.ts (plain Yoga, one REST call per resolver): the gateway has no switch to disable its loaders; needed hook: GATEWAY_LOADERS=off',
-    upstream_calls: at0.upstream_calls,
-    exactly_21: at0.upstream_calls === 21,
-    naive_upstream_calls: at0.naive_upstream_calls,
-    gateway_rps: at0.gateway_rps,
-    naive_rps: at0.naive_rps,
-    gateway_p50_ms: at0.gateway_p50_ms,
-    gateway_p99_ms: at0.gateway_p99_ms,
-    gateway_cpu_ms_per_req: at0.variants.gateway?.cpu_ms_per_req,
-    at_0ms: at0,
+  const gateway = added.gateway;
+  return {
+    upstream_latency_ms: ms,
+    p50_ms_one_connection: p50,
+    /** p50 here minus p50 at 0 ms, per variant. */
+    added_p50_ms: added,
+    bound_added_ms: 2 * ms + FEW_MS,
+    gateway_within: ms === 0 ? null : gateway !== null && gateway !== undefined && gateway <= 2 * ms + FEW_MS,
+    variants: m,
   };
-  if (atN) {
-    result[`at_${ctx.opts.latencyMs}ms`] = atN;
-    result[`gateway_rps_at_${ctx.opts.latencyMs}ms`] = atN.gateway_rps;
-    result[`naive_rps_at_${ctx.opts.latencyMs}ms`] = atN.naive_rps;
-    result[`gateway_p50_ms_at_${ctx.opts.latencyMs}ms`] = atN.gateway_p50_ms;
-    result[`upstream_calls_at_${ctx.opts.latencyMs}ms`] = atN.upstream_calls;
-  }
-  return result;
 }
 
 export const scenarios: Scenario[] = [
   {
     name: 'nested',
-    summary: 'the 21-call showcase query at 0 ms and --latency ms upstream latency: gateway vs naive Yoga',
+    summary:
+      'the 21-call showcase query under load (gateway, Apollo peer, naive Yoga, proxy) and with one connection at 0 ms and --latencies ms',
     defaultOrder: 20,
     needsLoadGen: true,
     run: nested,

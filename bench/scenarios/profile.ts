@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- profile [--profile-query nested]`: the overhead (or nested) load against a gateway started with
- * `node --cpu-prof --import tsx src/main.ts`, then the top self-time functions of the load window
+ * `node --cpu-prof dist/main.js` (as `npm start`), then the top self-time functions of the load window
  * (start-up and shutdown left out). The profile file is kept and its path reported.
  */
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
@@ -53,18 +53,21 @@ async function profile(ctx: Ctx) {
     const toMs = performance.now() - spawned - 250;
     await gateway.stop();
     gateway = undefined;
-    // One file per thread: the main thread's is thread 0 (the others are tsx's module loader).
+    // One file per thread: the main thread's is thread 0.
     const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
     const file = files.find((f) => /\.0\.\d+\.cpuprofile$/.test(f)) ?? files[0];
     if (!file) throw new Error(`no .cpuprofile written to ${dir}`);
     const path = join(dir, file);
     const summary = summariseProfile(JSON.parse(readFileSync(path, 'utf8')) as CpuProfile, { top: 25, fromMs, toMs });
     process.stderr.write(`${formatSummary(summary)}\n`);
+    ctx.print(
+      `profile (${operation.name} query): ${path} (${Math.round(load.rps)} req/s under load; summary on stderr)`,
+    );
     return {
       operation: operation.name,
       query: operation.query,
       file: path,
-      command: `node --cpu-prof --cpu-prof-dir ${dir} --import tsx src/main.ts (COORDINATOR_URL=<emulator>, NODE_ENV=production)`,
+      command: `node --cpu-prof --cpu-prof-dir ${dir} dist/main.js (COORDINATOR_URL=<emulator>, NODE_ENV=production)`,
       load: { rps: round(load.rps), p50_ms: load.p50Ms, p99_ms: load.p99Ms, failed: load.requests - load.good },
       ...summary,
     };

@@ -197,14 +197,13 @@ export function userErrorFrom(error: unknown, idField: string[] = ['input', 'id'
 }
 
 /** The Watcher a subscription resolver hands to the live hub: the caller's own credential and scope. */
-export function watcherOf(context: Context, signal?: AbortSignal) {
+export function watcherOf(context: Context) {
   if (!context.credential) {
     throw gatewayError('UNAUTHENTICATED');
   }
   return {
     credential: context.credential,
     credentialScope: context.credentialScope,
-    signal,
     requestId: context.requestId,
   };
 }

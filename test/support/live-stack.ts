@@ -1,25 +1,21 @@
 /**
- * Gateways with live status on real sockets: each instance is a real `startServer` on port 0 over
- * one shared emulator, with its own hub (in-memory, or Redis under a per-run key prefix), plus
- * graphql-ws and SSE clients that record everything they receive.
+ * Gateways with live status on real sockets: each instance is the stack `main.ts` runs
+ * (`createGatewayStack`) on port 0 over one shared emulator, with its own hub (in-memory, or Redis
+ * under a per-run key prefix), plus graphql-ws and SSE clients that record everything they receive.
  */
 import { randomUUID } from 'node:crypto';
 import { type Client, createClient } from 'graphql-ws';
 import { Redis } from 'ioredis';
 import { WebSocket } from 'ws';
-import { createGateway, type Gateway } from '../../src/app.js';
+import type { Gateway } from '../../src/app.js';
 import { type Config, defaultConfig } from '../../src/config.js';
-import { type CoordinatorClient, createCoordinatorClient } from '../../src/coordinator/client.js';
+import type { CoordinatorClient } from '../../src/coordinator/client.js';
 import { createEmulator, EMULATOR_KEYS, type Emulator } from '../../src/emulator/index.js';
 import type { IdempotencyStore } from '../../src/idempotency.js';
-import { createRedisIdempotencyStore } from '../../src/idempotency-redis.js';
-import { createLiveHub, type PollingLiveHub } from '../../src/live/hub.js';
-import { createRedisLeaseStore } from '../../src/live/lease.js';
-import { createRedisPubSub } from '../../src/live/pubsub.js';
-import type { LiveMessage } from '../../src/live/types.js';
-import { coordinatorPollFetch } from '../../src/live/upstream.js';
+import type { PollingLiveHub } from '../../src/live/hub.js';
 import { createLogger } from '../../src/log.js';
-import { type RunningServer, startServer } from '../../src/server.js';
+import type { RunningServer } from '../../src/server.js';
+import { createGatewayStack } from '../../src/stack.js';
 
 export { EMULATOR_KEYS };
 
@@ -54,7 +50,7 @@ export interface LiveInstance {
   idempotency: IdempotencyStore | undefined;
   /** ws:// URL of the GraphQL endpoint. */
   wsUrl: string;
-  /** Stops in main.ts's order: server (sockets 1001), hub, stores, Redis, upstream pool. */
+  /** The stack's stop: the same order as `main.ts` on SIGTERM. */
   stop(): Promise<void>;
 }
 
@@ -66,74 +62,38 @@ export interface LiveInstanceOptions {
   drainDelayMs?: number;
 }
 
+/** One gateway as `main.ts` starts it (`createGatewayStack`), with test timings, on port 0. */
 export async function startLiveInstance(emulator: Emulator, options: LiveInstanceOptions = {}): Promise<LiveInstance> {
   const config = defaultConfig({
+    host: '127.0.0.1',
+    port: 0,
     coordinatorUrl: emulator.url,
+    coordinatorTimeoutMs: 2000,
+    coordinatorRetries: 1,
     pollIntervalMs: 50,
     pollMaxIntervalMs: 400,
     pollGiveUpMs: 5000,
+    wsKeepAliveMs: 1000,
+    shutdownDrainMs: options.drainDelayMs ?? 0,
+    redisUrl: options.redisPrefix !== undefined ? REDIS_URL : null,
     ...options.config,
   });
-  const client = createCoordinatorClient({
-    baseUrl: emulator.url,
-    timeoutMs: 2000,
-    retry: { maxAttempts: 1 },
-  });
-  const log = createLogger('error', () => {});
-  let publisher: Redis | null = null;
-  let subscriber: Redis | null = null;
-  let idempotency: IdempotencyStore | undefined;
-  if (options.redisPrefix !== undefined) {
-    publisher = new Redis(REDIS_URL);
-    subscriber = publisher.duplicate();
-    idempotency = createRedisIdempotencyStore(publisher, { prefix: `${options.redisPrefix}idem:` });
-  }
-  const hub = createLiveHub({
-    fetch: coordinatorPollFetch(client, config.requestTimeoutMs),
-    pollIntervalMs: config.pollIntervalMs,
-    pollMaxIntervalMs: config.pollMaxIntervalMs,
-    pollGiveUpMs: config.pollGiveUpMs,
-    leaseTtlMs: options.leaseTtlMs,
-    pubsub:
-      publisher && subscriber
-        ? createRedisPubSub<LiveMessage>({ publisher, subscriber, prefix: `${options.redisPrefix}live:` })
-        : undefined,
-    lease: publisher ? createRedisLeaseStore(publisher, `${options.redisPrefix}live:`) : undefined,
-    log,
-  });
-  const gateway = createGateway(config, {
-    client,
-    log,
+  const stack = await createGatewayStack(config, {
+    log: createLogger('error', () => {}),
     defaultCredential: null,
-    live: hub,
-    idempotency,
-  });
-  const server = await startServer(gateway, {
-    host: '127.0.0.1',
-    port: 0,
-    keepAliveMs: 1000,
+    redisKeyPrefix: options.redisPrefix,
+    leaseTtlMs: options.leaseTtlMs,
     shutdownGraceMs: 1000,
-    drainDelayMs: options.drainDelayMs,
-    onDrain: () => hub.close(),
   });
-  let stopped = false;
+  const server = await stack.listen();
   return {
-    gateway,
+    gateway: stack.gateway,
     server,
-    hub,
-    client,
-    idempotency,
+    hub: stack.live,
+    client: stack.client,
+    idempotency: stack.idempotency,
     wsUrl: server.url.replace(/^http/, 'ws'),
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      await server.stop();
-      await hub.close();
-      await idempotency?.close();
-      subscriber?.disconnect();
-      await publisher?.quit();
-      await client.close();
-    },
+    stop: () => stack.stop(),
   };
 }
 

@@ -1,7 +1,8 @@
 /**
- * Preloaded (`node --import tsx --import ./bench/lib/watchdog.ts ...`) into every process the
- * benchmark starts, so none can outlive the harness: it exits when its parent goes away (the
- * harness was killed) or after BENCH_MAX_SECONDS, whichever comes first. Both timers are unref'd,
+ * Preloaded (`node --import ./bench/lib/watchdog.mjs ...`) into every process the benchmark
+ * starts, so none can outlive the harness: it exits when its parent goes away (the harness was
+ * killed) or after BENCH_MAX_SECONDS, whichever comes first. Plain JavaScript, so that it also
+ * loads into a process running built code without tsx. Both timers are unref'd,
  * so they never keep a process alive and cost one check per half second.
  *
  * It exits with `process.exit()`, which still writes a `--cpu-prof` profile.
@@ -19,5 +20,3 @@ if (Number.isFinite(maxSeconds) && maxSeconds > 0) {
     process.exit(0);
   }, maxSeconds * 1000).unref();
 }
-
-export {};
