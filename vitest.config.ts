@@ -25,7 +25,7 @@ export default defineConfig({
       {
         extends: true,
         // Groups run one after the other: Chromium never competes with the timing-sensitive live tests.
-        test: { name: 'browser', include: BROWSER_TESTS, sequence: { groupOrder: 1 } },
+        test: { name: 'browser', include: BROWSER_TESTS, testTimeout: 60_000, sequence: { groupOrder: 1 } },
       },
     ],
   },

@@ -146,7 +146,11 @@ describe('stats and reset', () => {
 
   it('puts data, clock and faults back to seed on reset', async () => {
     const submitted = await call(emulator, 'POST', '/jobs', {
-      body: { name: 'temp', training_config: { training_type: 'SFT' } },
+      body: {
+        name: 'temp',
+        training_config: { training_type: 'SFT' },
+        data_config: { sources: [{ path: 'scaidrive://acme/data/qa/train.jsonl' }] },
+      },
     });
     const newId = submitted.body.data.job_id;
     emulator.advance(60 * 60_000);

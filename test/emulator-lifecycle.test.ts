@@ -31,6 +31,7 @@ async function submitJob(
       name: 'lifecycle-lora-v1',
       labels: { team: 'qa', ...labels },
       training_config: { training_type: 'LORA', base_model: { model_id: 'meta-llama/Llama-3.1-8B' }, ...training },
+      data_config: { sources: [{ path: 'scaidrive://acme/data/qa/train.jsonl' }] },
       resource_config: { gpu_count: 2, gpu_type: 'H100' },
       ...extra,
     },
@@ -66,6 +67,7 @@ describe('training job lifecycle', () => {
         name: 'support-lora-v9',
         labels: { 'emulator-outcome': 'complete' },
         training_config: { training_type: 'LORA' },
+        data_config: { sources: [{ path: 'scaidrive://acme/data/qa/train.jsonl' }] },
       },
     });
     expect(submit.status).toBe(201);
@@ -133,6 +135,7 @@ describe('training job lifecycle', () => {
             name: 'lifecycle-lora-v1',
             labels: { team: 'qa' },
             training_config: { training_type: 'LORA', base_model: { model_id: 'meta-llama/Llama-3.1-8B' } },
+            data_config: { sources: [{ path: 'scaidrive://acme/data/qa/train.jsonl' }] },
             resource_config: { gpu_count: 2, gpu_type: 'H100' },
           },
         })

@@ -66,7 +66,11 @@ describe('page walks', () => {
   it('stays consistent when a new job appears between pages (keyset tokens)', async () => {
     const first = await call(emulator, 'GET', '/jobs', { query: { page_size: 10 } });
     await call(emulator, 'POST', '/jobs', {
-      body: { name: 'mid-walk-job', training_config: { training_type: 'SFT' } },
+      body: {
+        name: 'mid-walk-job',
+        training_config: { training_type: 'SFT' },
+        data_config: { sources: [{ path: 'scaidrive://acme/data/qa/train.jsonl' }] },
+      },
     });
     const rest = await walk(emulator, '/jobs', { page_size: 10, page_token: first.body.data.next_page_token });
     const ids = [...first.body.data.jobs, ...rest.items].map((j: Item) => j.job_id);

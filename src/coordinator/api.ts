@@ -364,6 +364,49 @@ class ScopedCoordinatorApi implements CoordinatorApi {
   }
 }
 
+/** Transport failures that happen before a request is sent: the coordinator cannot have seen it. */
+const NOT_SENT_CODES: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+function transportCode(error: unknown): string | null {
+  for (let current = error, depth = 0; current instanceof Error && depth < 4; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return null;
+}
+
+/**
+ * True when a failed POST may still have taken effect upstream, so that its outcome must be looked
+ * up before anyone submits again: the docs' 504 DEADLINE_EXCEEDED ("it may still have been
+ * created"), our own timeout, a connection lost once the request was out, or a success reply we
+ * could not read. A refusal with any other status, or a connection never made, did nothing.
+ */
+export function isAmbiguousFailure(error: unknown): boolean {
+  if (!(error instanceof CoordinatorError)) return false;
+  switch (error.kind) {
+    case 'timeout':
+      return true;
+    case 'malformed':
+      return error.status === null || (error.status >= 200 && error.status < 300) || error.status === 504;
+    case 'http':
+      return error.status === 504 || error.code === 'DEADLINE_EXCEEDED';
+    case 'network': {
+      const code = transportCode(error.cause);
+      return code === null || !NOT_SENT_CODES.has(code);
+    }
+    default:
+      return false;
+  }
+}
+
 /**
  * Binds the coordinator client to one caller scope (typically one incoming GraphQL request, or
  * one poller).

@@ -34,6 +34,20 @@ export type Phase = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
 export const TRAINING_TYPES = ['SFT', 'LORA', 'QLORA', 'DPO', 'RLHF', 'CONTINUED_PRETRAIN', 'FULL_FINETUNE'] as const;
 export const FRAMEWORKS = ['HF_TRAINER', 'DEEPSPEED', 'FSDP', 'MEGATRON', 'CUSTOM'] as const;
 
+/**
+ * Which training types each framework runs. The docs say a mismatch is a 400 but do not list the
+ * pairs; this table is the project's (the emulator keeps its own copy, as an upstream would).
+ */
+export const FRAMEWORK_TRAINING_TYPES: Readonly<
+  Record<(typeof FRAMEWORKS)[number], ReadonlyArray<(typeof TRAINING_TYPES)[number]>>
+> = {
+  HF_TRAINER: ['SFT', 'LORA', 'QLORA', 'DPO', 'RLHF', 'FULL_FINETUNE'],
+  DEEPSPEED: ['SFT', 'LORA', 'DPO', 'RLHF', 'CONTINUED_PRETRAIN', 'FULL_FINETUNE'],
+  FSDP: ['SFT', 'LORA', 'QLORA', 'DPO', 'CONTINUED_PRETRAIN', 'FULL_FINETUNE'],
+  MEGATRON: ['SFT', 'CONTINUED_PRETRAIN', 'FULL_FINETUNE'],
+  CUSTOM: ['SFT', 'LORA', 'QLORA', 'DPO', 'RLHF', 'CONTINUED_PRETRAIN', 'FULL_FINETUNE'],
+};
+
 export const ORDER_BY = ['created_at desc', 'created_at asc', 'name asc', 'name desc'] as const;
 export type OrderBy = (typeof ORDER_BY)[number];
 

@@ -18,7 +18,7 @@ export interface Controls {
   resetStats(): void;
 }
 
-/** `{"route", "kind", "status", "code", "retry_after", "latency_ms", "probability", "count"}` → FaultSpec */
+/** `{"route", "kind", "status", "code", "retry_after", "latency_ms", "probability", "count", "after_handling"}` → FaultSpec */
 function faultFromWire(raw: unknown, index: number): FaultSpec {
   if (!isObject(raw)) throw new ApiError('INVALID_ARGUMENT', `faults[${index}] must be an object`);
   const spec: FaultSpec = { route: String(raw.route ?? ''), kind: raw.kind as FaultKind };
@@ -36,6 +36,12 @@ function faultFromWire(raw: unknown, index: number): FaultSpec {
     (spec as unknown as Record<string, number>)[key] = value;
   }
   if (typeof raw.code === 'string') spec.code = raw.code;
+  const after = raw.after_handling ?? raw.afterHandling;
+  if (after !== undefined && after !== null) {
+    if (typeof after !== 'boolean')
+      throw new ApiError('INVALID_ARGUMENT', `faults[${index}].after_handling must be a boolean`);
+    spec.afterHandling = after;
+  }
   return spec;
 }
 

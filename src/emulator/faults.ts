@@ -28,9 +28,14 @@ export function defaultCodeFor(status: number): string {
 export interface FaultDecision {
   latencyMs: number;
   action:
-    | { kind: 'status'; status: number; code: string; retryAfter: number | undefined }
-    | { kind: 'reset' | 'malformed' | 'hang' }
+    | ({ kind: 'status'; status: number; code: string; retryAfter: number | undefined } & AfterHandling)
+    | ({ kind: 'reset' | 'malformed' | 'hang' } & AfterHandling)
     | undefined;
+}
+
+/** True: the handler runs (with its side effects) before the fault replaces its reply. */
+interface AfterHandling {
+  afterHandling: boolean;
 }
 
 interface ActiveFault {
@@ -54,6 +59,9 @@ function validate(spec: FaultSpec): void {
   if (spec.latencyMs !== undefined && !(spec.latencyMs >= 0)) throw new TypeError(`${where}: latencyMs must be >= 0`);
   if (spec.retryAfter !== undefined && !(spec.retryAfter >= 0))
     throw new TypeError(`${where}: retryAfter must be >= 0`);
+  if (spec.afterHandling && spec.kind === 'latency') {
+    throw new TypeError(`${where}: afterHandling applies to failures, not to latency`);
+  }
 }
 
 /** Matches 'GET /jobs/{job_id}', 'GET *' (any route of that method) and '*' (anything). */
@@ -111,8 +119,9 @@ export class FaultInjector {
           status,
           code: spec.code ?? defaultCodeFor(status),
           retryAfter: spec.retryAfter ?? (status === 429 ? 1 : undefined),
+          afterHandling: spec.afterHandling ?? false,
         };
-      } else decision.action = { kind: spec.kind };
+      } else decision.action = { kind: spec.kind, afterHandling: spec.afterHandling ?? false };
     }
     return decision;
   }

@@ -116,7 +116,8 @@ async function handleScaiMind(
   const decision = rt.faults.decide(route.method, route.template);
   await rt.timers.sleep(rt.latencyMs + decision.latencyMs);
   if (res.destroyed) return;
-  if (applyFault(decision.action, req, res, requestId)) return;
+  const after = decision.action?.afterHandling ? decision.action : undefined;
+  if (after === undefined && applyFault(decision.action, req, res, requestId)) return;
 
   const principal = authenticate(req.headers.authorization);
   authorize(principal, route.permission);
@@ -136,6 +137,8 @@ async function handleScaiMind(
   };
   if (route.kind === 'json') {
     const reply = route.handle(ctx);
+    // The work is done; the caller just never learns it (the docs' "504 may still have created it").
+    if (applyFault(after, req, res, requestId)) return;
     sendOk(res, reply.status, encodePayload(reply.data, rt.drift));
     return;
   }

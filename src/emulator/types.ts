@@ -50,6 +50,12 @@ export interface FaultSpec {
   probability?: number;
   /** Only the next N matching calls; default unlimited. */
   count?: number;
+  /**
+   * Run the request first (its effects happen: a POST /jobs creates the job), then fail it this
+   * way instead of answering: the ambiguous failure the docs warn about. JSON routes only; not
+   * for 'latency'.
+   */
+  afterHandling?: boolean;
 }
 
 export interface EmulatorStats {

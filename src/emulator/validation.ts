@@ -185,7 +185,8 @@ export function parseJobSubmission(body: Json, drift: Drift): JobSubmission {
     });
   }
   const resource = isObject(body.resource_config) ? body.resource_config : {};
-  const gpuCount = optionalInteger(resource, 'gpu_count', 'resource_config.gpu_count', 1, 1024, errors) ?? 8;
+  // 0 passes the schema: the coordinator refuses it (400, the documented rule in job-rules.ts).
+  const gpuCount = optionalInteger(resource, 'gpu_count', 'resource_config.gpu_count', 0, 1024, errors) ?? 8;
   const gpuType = optionalString(resource, 'gpu_type', errors, 'resource_config.gpu_type') ?? 'H100';
   errors.throwIfAny();
   return {

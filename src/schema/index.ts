@@ -9,6 +9,7 @@ import './queue.js';
 import './cluster.js';
 import './data.js';
 import './viewer.js';
+import './training-submission.js';
 
 let schema: GraphQLSchema | undefined;
 

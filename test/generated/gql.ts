@@ -41,6 +41,7 @@ type Documents = {
     "\n  query EvaluationDetail($id: ID!) {\n    evaluation(id: $id) {\n      id\n      evaluationId\n      status\n      phase\n      isTerminal\n      modelUri\n      checkpoint { checkpointId step }\n      job { jobId name status }\n      benchmarks { name isCustom dataset numSamples parameters { key value } status score metrics { name value } }\n      mmlu: score(benchmark: \"mmlu\")\n    }\n  }\n": typeof types.EvaluationDetailDocument,
     "\n  query TwoRoots($missing: ID!) {\n    missing: trainingJob(id: $missing) { name }\n    queue { depth byStatus { status count } }\n  }\n": typeof types.TwoRootsDocument,
     "\n  query ShapeScores {\n    evaluations(first: 100) {\n      edges {\n        node {\n          evaluationId\n          status\n          checkpoint { checkpointId }\n          createdAt\n          benchmarks { name dataset numSamples parameters { key value } status score metrics { name value } }\n        }\n      }\n    }\n  }\n": typeof types.ShapeScoresDocument,
+    "\n  mutation SubmitJob($input: SubmitTrainingJobInput!) {\n    submitTrainingJob(input: $input) {\n      clientMutationId\n      trainingJob { jobId name status labels { key value } }\n      estimatedWaitSeconds\n      userErrors { field message code }\n      warnings { field message }\n    }\n  }\n": typeof types.SubmitJobDocument,
     "\n  subscription Watch($id: ID!) {\n    evaluationUpdated(id: $id) { evaluationId status isTerminal message benchmarks { name status score } }\n  }\n": typeof types.WatchDocument,
     "\n  subscription WatchJob($id: ID!) {\n    trainingJobUpdated(id: $id) { jobId status progress { currentStep } }\n  }\n": typeof types.WatchJobDocument,
 };
@@ -72,6 +73,7 @@ const documents: Documents = {
     "\n  query EvaluationDetail($id: ID!) {\n    evaluation(id: $id) {\n      id\n      evaluationId\n      status\n      phase\n      isTerminal\n      modelUri\n      checkpoint { checkpointId step }\n      job { jobId name status }\n      benchmarks { name isCustom dataset numSamples parameters { key value } status score metrics { name value } }\n      mmlu: score(benchmark: \"mmlu\")\n    }\n  }\n": types.EvaluationDetailDocument,
     "\n  query TwoRoots($missing: ID!) {\n    missing: trainingJob(id: $missing) { name }\n    queue { depth byStatus { status count } }\n  }\n": types.TwoRootsDocument,
     "\n  query ShapeScores {\n    evaluations(first: 100) {\n      edges {\n        node {\n          evaluationId\n          status\n          checkpoint { checkpointId }\n          createdAt\n          benchmarks { name dataset numSamples parameters { key value } status score metrics { name value } }\n        }\n      }\n    }\n  }\n": types.ShapeScoresDocument,
+    "\n  mutation SubmitJob($input: SubmitTrainingJobInput!) {\n    submitTrainingJob(input: $input) {\n      clientMutationId\n      trainingJob { jobId name status labels { key value } }\n      estimatedWaitSeconds\n      userErrors { field message code }\n      warnings { field message }\n    }\n  }\n": types.SubmitJobDocument,
     "\n  subscription Watch($id: ID!) {\n    evaluationUpdated(id: $id) { evaluationId status isTerminal message benchmarks { name status score } }\n  }\n": types.WatchDocument,
     "\n  subscription WatchJob($id: ID!) {\n    trainingJobUpdated(id: $id) { jobId status progress { currentStep } }\n  }\n": types.WatchJobDocument,
 };
@@ -198,6 +200,10 @@ export function graphql(source: "\n  query TwoRoots($missing: ID!) {\n    missin
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query ShapeScores {\n    evaluations(first: 100) {\n      edges {\n        node {\n          evaluationId\n          status\n          checkpoint { checkpointId }\n          createdAt\n          benchmarks { name dataset numSamples parameters { key value } status score metrics { name value } }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query ShapeScores {\n    evaluations(first: 100) {\n      edges {\n        node {\n          evaluationId\n          status\n          checkpoint { checkpointId }\n          createdAt\n          benchmarks { name dataset numSamples parameters { key value } status score metrics { name value } }\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SubmitJob($input: SubmitTrainingJobInput!) {\n    submitTrainingJob(input: $input) {\n      clientMutationId\n      trainingJob { jobId name status labels { key value } }\n      estimatedWaitSeconds\n      userErrors { field message code }\n      warnings { field message }\n    }\n  }\n"): (typeof documents)["\n  mutation SubmitJob($input: SubmitTrainingJobInput!) {\n    submitTrainingJob(input: $input) {\n      clientMutationId\n      trainingJob { jobId name status labels { key value } }\n      estimatedWaitSeconds\n      userErrors { field message code }\n      warnings { field message }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

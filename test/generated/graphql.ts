@@ -4,6 +4,18 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+export type BaseModelInput = {
+  /** e.g. bfloat16. */
+  dtype?: string | null | undefined;
+  /** e.g. meta-llama/Llama-3.1-8B. */
+  modelId: string;
+  revision?: string | null | undefined;
+  /** Where the model comes from (hub, scaidrive://…). */
+  source?: string | null | undefined;
+  tokenizerId?: string | null | undefined;
+  trustRemoteCode?: boolean | null | undefined;
+};
+
 export type BenchmarkInput = {
   /** Required for custom-* benchmarks: a URI the coordinator can read. */
   dataset?: string | null | undefined;
@@ -31,6 +43,37 @@ export type ClusterStatus =
   /** The coordinator did not report node counts. */
   | 'UNKNOWN';
 
+export type DataConfigInput = {
+  batchSize?: number | null | undefined;
+  gradientAccumulationSteps?: number | null | undefined;
+  maxSeqLength?: number | null | undefined;
+  seed?: number | null | undefined;
+  /** At least one. */
+  sources: Array<DataSourceInput>;
+  /** From 0 to 1. */
+  validationSplit?: number | null | undefined;
+};
+
+export type DataSourceInput = {
+  /** e.g. jsonl, parquet. */
+  format?: string | null | undefined;
+  /** A URI the coordinator can read, e.g. scaidrive://acme/data/x.jsonl. */
+  path: string;
+  /** e.g. train. */
+  split?: string | null | undefined;
+  type?: string | null | undefined;
+};
+
+export type DistributedInput = {
+  /** e.g. nccl. */
+  backend?: string | null | undefined;
+  /** A flat object of string values, e.g. {"zero_stage": "3"}. */
+  config?: unknown;
+  /** e.g. zero3, fsdp_full_shard. */
+  strategy?: string | null | undefined;
+  worldSize?: number | null | undefined;
+};
+
 export type DrainNodeInput = {
   clientMutationId?: string | number | null | undefined;
   /** The node’s ID or its coordinator id (node-…). */
@@ -52,6 +95,23 @@ export type EvaluationFilter = {
   jobId?: string | number | null | undefined;
   status?: Array<JobStatus> | null | undefined;
 };
+
+export type FrameworkInput = {
+  /** A flat object of string values, e.g. {"gradient_checkpointing": "true"}. */
+  config?: unknown;
+  /** Required when `type` is CUSTOM. */
+  customScriptPath?: string | null | undefined;
+  distributed?: DistributedInput | null | undefined;
+  type: FrameworkType;
+};
+
+/** The training framework. Not every framework runs every training type (see `submitTrainingJob`). */
+export type FrameworkType =
+  | 'CUSTOM'
+  | 'DEEPSPEED'
+  | 'FSDP'
+  | 'HF_TRAINER'
+  | 'MEGATRON';
 
 /** Lifecycle status of a training job or evaluation, as the coordinator reports it. */
 export type JobStatus =
@@ -92,6 +152,12 @@ export type NodeStatus =
   | 'READY'
   | 'UNKNOWN';
 
+export type OutputConfigInput = {
+  checkpointEverySteps?: number | null | undefined;
+  keepCheckpoints?: number | null | undefined;
+  outputUri?: string | null | undefined;
+};
+
 export type PauseTrainingJobInput = {
   clientMutationId?: string | number | null | undefined;
   id: string | number;
@@ -111,6 +177,14 @@ export type Phase =
   /** Completed. */
   | 'SUCCEEDED';
 
+export type ResourceConfigInput = {
+  /** At least 1. */
+  gpuCount: number;
+  /** One of `cluster.gpuTypes`, e.g. H100. */
+  gpuType?: string | null | undefined;
+  nodeCount?: number | null | undefined;
+};
+
 export type ResumeTrainingJobInput = {
   checkpointId?: string | null | undefined;
   clientMutationId?: string | number | null | undefined;
@@ -121,6 +195,11 @@ export type RetryTrainingJobInput = {
   checkpointId?: string | null | undefined;
   clientMutationId?: string | number | null | undefined;
   id: string | number;
+};
+
+export type SchedulingConfigInput = {
+  maxWaitSeconds?: number | null | undefined;
+  preemptible?: boolean | null | undefined;
 };
 
 export type SubmitEvaluationInput = {
@@ -136,10 +215,48 @@ export type SubmitEvaluationInput = {
   modelUri?: string | null | undefined;
 };
 
+export type SubmitTrainingJobInput = {
+  clientMutationId?: string | number | null | undefined;
+  dataConfig: DataConfigInput;
+  /** Retrying with the same key and input within 24 h returns the same job, submitted once, even across gateway instances and after a lost reply. */
+  idempotencyKey?: string | null | undefined;
+  /** String values only. */
+  labels?: Array<KeyValueInput> | null | undefined;
+  name: string;
+  outputConfig?: OutputConfigInput | null | undefined;
+  resourceConfig: ResourceConfigInput;
+  schedulingConfig?: SchedulingConfigInput | null | undefined;
+  trainingConfig: TrainingConfigInput;
+};
+
+export type TrainingConfigInput = {
+  baseModel: BaseModelInput;
+  environment?: Array<KeyValueInput> | null | undefined;
+  framework: FrameworkInput;
+  /** String values, e.g. learning_rate = "2e-4". Unknown keys are refused by the coordinator. */
+  hyperparameters?: Array<KeyValueInput> | null | undefined;
+  /** Automatic re-queues after preemption (0 or more). */
+  maxRetries?: number | null | undefined;
+  /** 0-10; the coordinator’s default is 5. */
+  priority?: number | null | undefined;
+  /** A checkpoint id or URI to start from. */
+  resumeFromCheckpoint?: string | null | undefined;
+  trainingType: TrainingType;
+};
+
 export type TrainingJobFilter = {
   /** Any of these statuses. */
   status?: Array<JobStatus> | null | undefined;
 };
+
+export type TrainingType =
+  | 'CONTINUED_PRETRAIN'
+  | 'DPO'
+  | 'FULL_FINETUNE'
+  | 'LORA'
+  | 'QLORA'
+  | 'RLHF'
+  | 'SFT';
 
 export type UserErrorCode =
   /** The input is invalid; `field` says where. */
@@ -373,6 +490,13 @@ export type ShapeScoresQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type ShapeScoresQuery = { evaluations: { edges: Array<{ node: { evaluationId: string, status: JobStatus, createdAt: string | null, checkpoint: { checkpointId: string } | null, benchmarks: Array<{ name: string, dataset: string | null, numSamples: number | null, status: JobStatus | null, score: number | null, parameters: Array<{ key: string, value: string }>, metrics: Array<{ name: string, value: number }> }> } }> } | null };
 
+export type SubmitJobMutationVariables = Exact<{
+  input: SubmitTrainingJobInput;
+}>;
+
+
+export type SubmitJobMutation = { submitTrainingJob: { clientMutationId: string | null, estimatedWaitSeconds: number | null, trainingJob: { jobId: string, name: string | null, status: JobStatus, labels: Array<{ key: string, value: string }> } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: UserErrorCode }>, warnings: Array<{ field: Array<string> | null, message: string }> } };
+
 export type WatchSubscriptionVariables = Exact<{
   id: string | number;
 }>;
@@ -418,5 +542,6 @@ export const NodeLookupDocument = {"kind":"Document","definitions":[{"kind":"Ope
 export const EvaluationDetailDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"EvaluationDetail"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"evaluation"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"evaluationId"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"phase"}},{"kind":"Field","name":{"kind":"Name","value":"isTerminal"}},{"kind":"Field","name":{"kind":"Name","value":"modelUri"}},{"kind":"Field","name":{"kind":"Name","value":"checkpoint"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"checkpointId"}},{"kind":"Field","name":{"kind":"Name","value":"step"}}]}},{"kind":"Field","name":{"kind":"Name","value":"job"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"jobId"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}},{"kind":"Field","name":{"kind":"Name","value":"benchmarks"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"isCustom"}},{"kind":"Field","name":{"kind":"Name","value":"dataset"}},{"kind":"Field","name":{"kind":"Name","value":"numSamples"}},{"kind":"Field","name":{"kind":"Name","value":"parameters"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"value"}}]}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"score"}},{"kind":"Field","name":{"kind":"Name","value":"metrics"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"value"}}]}}]}},{"kind":"Field","alias":{"kind":"Name","value":"mmlu"},"name":{"kind":"Name","value":"score"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"benchmark"},"value":{"kind":"StringValue","value":"mmlu","block":false}}]}]}}]}}]} as unknown as DocumentNode<EvaluationDetailQuery, EvaluationDetailQueryVariables>;
 export const TwoRootsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"TwoRoots"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"missing"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","alias":{"kind":"Name","value":"missing"},"name":{"kind":"Name","value":"trainingJob"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"missing"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"queue"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"depth"}},{"kind":"Field","name":{"kind":"Name","value":"byStatus"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"count"}}]}}]}}]}}]} as unknown as DocumentNode<TwoRootsQuery, TwoRootsQueryVariables>;
 export const ShapeScoresDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ShapeScores"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"evaluations"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"100"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"evaluationId"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"checkpoint"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"checkpointId"}}]}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"benchmarks"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"dataset"}},{"kind":"Field","name":{"kind":"Name","value":"numSamples"}},{"kind":"Field","name":{"kind":"Name","value":"parameters"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"value"}}]}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"score"}},{"kind":"Field","name":{"kind":"Name","value":"metrics"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"value"}}]}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<ShapeScoresQuery, ShapeScoresQueryVariables>;
+export const SubmitJobDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SubmitJob"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"SubmitTrainingJobInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"submitTrainingJob"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"clientMutationId"}},{"kind":"Field","name":{"kind":"Name","value":"trainingJob"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"jobId"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"labels"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"value"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"estimatedWaitSeconds"}},{"kind":"Field","name":{"kind":"Name","value":"userErrors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}},{"kind":"Field","name":{"kind":"Name","value":"warnings"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<SubmitJobMutation, SubmitJobMutationVariables>;
 export const WatchDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"Watch"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"evaluationUpdated"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"evaluationId"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"isTerminal"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"benchmarks"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"score"}}]}}]}}]}}]} as unknown as DocumentNode<WatchSubscription, WatchSubscriptionVariables>;
 export const WatchJobDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"WatchJob"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"trainingJobUpdated"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"jobId"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"progress"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"currentStep"}}]}}]}}]}}]} as unknown as DocumentNode<WatchJobSubscription, WatchJobSubscriptionVariables>;

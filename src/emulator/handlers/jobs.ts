@@ -1,6 +1,7 @@
 import type { HandlerContext, JsonReply } from '../context.js';
 import { notFound } from '../errors.js';
 import { buildRun, cancelJob, outcomeFor, pauseJob, planFor, resumeJob, retryJob } from '../job-lifecycle.js';
+import { checkJobRules } from '../job-rules.js';
 import { PageTokens, paginate, parseListQuery } from '../pagination.js';
 import type { EvaluationRecord, JobRecord } from '../records.js';
 import { evaluationWire, jobWire, metricsWire } from '../shapes.js';
@@ -70,6 +71,7 @@ export function getJob(ctx: HandlerContext): JsonReply {
 /** POST /jobs: 201 with the submit reply; the lifecycle is precomputed from now. */
 export function submitJob(ctx: HandlerContext): JsonReply {
   const input = parseJobSubmission(ctx.body, ctx.drift);
+  checkJobRules(ctx.body);
   const jobId = ctx.store.newJobId(ctx.tenant);
   const plan = planFor(jobId);
   if (input.numEpochs !== undefined) plan.numEpochs = input.numEpochs;
