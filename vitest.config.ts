@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 const require = createRequire(import.meta.url);
 
 /** Browser tests (headless Chromium) load the shared 2-core machine; they run after the rest. */
-const BROWSER_TESTS = ['test/web-*.test.ts'];
+const BROWSER_TESTS = ['test/web-*.test.ts', 'test/**/*.browser.test.ts'];
 
 export default defineConfig({
   resolve: {
