@@ -27,7 +27,7 @@ export type {
 } from './types.js';
 
 function checkOptions(options: EmulatorOptions): void {
-  const { speed, seedJobs, rateLimitPerMinute, latencyMs, resultShape } = options;
+  const { speed, seedJobs, rateLimitPerMinute, latencyMs, resultShape, streamHeartbeatMs } = options;
   if (speed !== undefined && !(Number.isFinite(speed) && speed >= 0)) throw new RangeError('speed must be >= 0');
   if (seedJobs !== undefined && !(Number.isInteger(seedJobs) && seedJobs >= 0)) {
     throw new RangeError('seedJobs must be a non-negative integer');
@@ -36,6 +36,8 @@ function checkOptions(options: EmulatorOptions): void {
     throw new RangeError('rateLimitPerMinute must be a positive integer or null');
   }
   if (latencyMs !== undefined && !(latencyMs >= 0)) throw new RangeError('latencyMs must be >= 0');
+  if (streamHeartbeatMs !== undefined && !(streamHeartbeatMs > 0))
+    throw new RangeError('streamHeartbeatMs must be > 0');
   if (resultShape !== undefined && !RESULT_SHAPES.includes(resultShape)) {
     throw new RangeError(`resultShape must be one of ${RESULT_SHAPES.join(', ')}`);
   }
@@ -105,6 +107,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     controls,
     drift: { ...initialDrift },
     latencyMs: options.latencyMs ?? 0,
+    streamHeartbeatMs: options.streamHeartbeatMs ?? 10_000,
   };
 
   const server = createServer(createRequestListener(runtime));

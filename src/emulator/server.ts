@@ -31,6 +31,7 @@ export interface Runtime {
   drift: Drift;
   /** Added to every ScaiMind reply. */
   readonly latencyMs: number;
+  readonly streamHeartbeatMs: number;
 }
 
 /** The reset is a Unix epoch in seconds [doc], or seconds to go where a deployment drifts. */
@@ -116,8 +117,9 @@ async function handleScaiMind(
   const decision = rt.faults.decide(route.method, route.template);
   await rt.timers.sleep(rt.latencyMs + decision.latencyMs);
   if (res.destroyed) return;
+  const midStream = route.kind === 'stream' && decision.afterEvents !== undefined;
   const after = decision.action?.afterHandling ? decision.action : undefined;
-  if (after === undefined && applyFault(decision.action, req, res, requestId)) return;
+  if (!midStream && after === undefined && applyFault(decision.action, req, res, requestId)) return;
 
   const principal = authenticate(req.headers.authorization);
   authorize(principal, route.permission);
@@ -142,10 +144,20 @@ async function handleScaiMind(
     sendOk(res, reply.status, encodePayload(reply.data, rt.drift));
     return;
   }
+  const lastEventId = req.headers['last-event-id'];
   const streamCtx: StreamContext = {
     ...ctx,
     res,
-    live: { now: () => rt.clock.now(), every: (ms, tick) => rt.timers.every(ms, tick) },
+    live: {
+      now: () => rt.clock.now(),
+      every: (ms, tick) => rt.timers.every(ms, tick),
+      heartbeatMs: rt.streamHeartbeatMs,
+    },
+    lastEventId: typeof lastEventId === 'string' ? lastEventId : undefined,
+    streamFault:
+      midStream && decision.action !== undefined
+        ? { ...decision.action, afterEvents: decision.afterEvents ?? 0 }
+        : undefined,
   };
   route.handle(streamCtx);
 }
