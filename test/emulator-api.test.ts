@@ -62,6 +62,21 @@ describe('auth and envelope', () => {
     expect(read.body.data.job_id).toBe(job.job_id);
   });
 
+  it('sends X-Scaigrid-Ratelimit-Reset as a Unix epoch in seconds, and seconds to go where a deployment drifts', async () => {
+    const nowSeconds = Date.now() / 1000;
+    const epoch = Number((await call(emulator, 'GET', '/queue')).headers.get('x-scaigrid-ratelimit-reset'));
+    expect(epoch).toBeGreaterThanOrEqual(Math.floor(nowSeconds));
+    expect(epoch).toBeLessThan(nowSeconds + 3600);
+    emulator.setProfile('ratelimit-reset-delta');
+    try {
+      const delta = Number((await call(emulator, 'GET', '/queue')).headers.get('x-scaigrid-ratelimit-reset'));
+      expect(delta).toBeGreaterThanOrEqual(0);
+      expect(delta).toBeLessThanOrEqual(60);
+    } finally {
+      emulator.setProfile('contract');
+    }
+  });
+
   it('lets the evaluator list evaluations but not submit jobs', async () => {
     expect((await call(emulator, 'GET', '/evaluations', { key: EMULATOR_KEYS.evaluator })).status).toBe(200);
     const reply = await call(emulator, 'POST', '/jobs', { key: EMULATOR_KEYS.evaluator, body: { name: 'x' } });

@@ -112,6 +112,42 @@ describe('training job lifecycle', () => {
     expect(done.progress.current_step).toBe(done.progress.total_steps);
   });
 
+  it('takes the documented body: framework object, priority and max_retries in training_config', async () => {
+    const framework = { type: 'DEEPSPEED', config: { zero_stage: '3' }, distributed: { world_size: 2 } };
+    const jobId = await submitJob({}, {}, { framework, priority: 7, max_retries: 1 });
+    const job = await getJob(jobId);
+    expect(job.training_config).toMatchObject({
+      framework: { type: 'DEEPSPEED', config: { zero_stage: '3' }, distributed: { world_size: 2 } },
+      priority: 7,
+      max_retries: 1,
+    });
+    expect(job.max_retries).toBeUndefined();
+    expect(job.priority).toBeUndefined();
+    const misplaced = await call(emulator, 'POST', '/jobs', {
+      body: {
+        name: 'misplaced',
+        max_retries: 1,
+        training_config: { training_type: 'LORA', base_model: { model_id: 'meta-llama/Llama-3.1-8B' } },
+        data_config: { sources: [{ path: 'scaidrive://acme/data/qa/train.jsonl' }] },
+      },
+    });
+    expect(misplaced.status).toBe(422);
+    expect(misplaced.body.error.details).toEqual([{ field: 'max_retries', message: expect.any(String) }]);
+    const customWithoutScript = await call(emulator, 'POST', '/jobs', {
+      body: {
+        name: 'custom',
+        training_config: {
+          training_type: 'LORA',
+          base_model: { model_id: 'meta-llama/Llama-3.1-8B' },
+          framework: { type: 'CUSTOM' },
+        },
+        data_config: { sources: [{ path: 'scaidrive://acme/data/qa/train.jsonl' }] },
+      },
+    });
+    expect(customWithoutScript.status).toBe(422);
+    expect(customWithoutScript.body.error.details[0].field).toBe('training_config.framework.custom_script_path');
+  });
+
   it('re-queues a preempted job while retries remain, and fails it when they are spent', async () => {
     // max_retries sits in training_config [doc].
     const retried = await submitJob({ 'emulator-outcome': 'preempt' }, {}, { max_retries: 1 });

@@ -108,6 +108,30 @@ describe('mutations', () => {
     expect(stack.calls('POST /evaluations')).toBe(1);
   });
 
+  it('lets a caller with evaluate but not view submit: the pre-check steps aside, the coordinator decides', async () => {
+    const job = byStatus('COMPLETED');
+    const input = { jobId: job.job_id, modelUri: job.output_model_uri, benchmarks: [{ name: 'mmlu' }] };
+    const response = await stack.run(Submit, { input }, { token: EMULATOR_KEYS.evaluateOnly });
+    const payload = response.body.data?.submitEvaluation;
+    expect(payload?.userErrors).toEqual([]);
+    expect(payload?.evaluation?.status).toBe('QUEUED');
+    expect(stack.calls('POST /evaluations')).toBe(1);
+    // Reading the evaluation works with evaluate alone; its job needs view, and says so.
+    expect(response.body.errors?.map((error) => error.extensions?.code)).toEqual(['FORBIDDEN']);
+  });
+
+  it('lets a viewer read evaluations (view or evaluate reads them)', async () => {
+    const response = await stack.run(
+      '{ evaluations(first: 3) { edges { node { evaluationId status } } } }',
+      {},
+      {
+        token: EMULATOR_KEYS.viewer,
+      },
+    );
+    expect(response.body.errors).toBeUndefined();
+    expect((response.body.data as { evaluations: { edges: unknown[] } }).evaluations.edges).toHaveLength(3);
+  });
+
   it('catches what the docs warn about before calling the coordinator', async () => {
     const completed = byStatus('COMPLETED');
     const training = byStatus('TRAINING');

@@ -32,6 +32,7 @@ import type {
 import { CoordinatorError } from './errors.js';
 import { streamError } from './event-stream.js';
 import {
+  isEvaluationWorkload,
   normalizeCluster,
   normalizeDataCache,
   normalizeDataValidation,
@@ -85,6 +86,31 @@ export interface CoordinatorApi {
   enableNode(nodeId: string, input?: { reason?: string }): Promise<ClusterNode>;
   /** The rate-limit headers of the latest reply seen through this api (null before any). */
   readonly rateLimit: RateLimitInfo | null;
+  /** What this deployment has shown of the contract's guesses (shared by every scope of one client). */
+  readonly deployment?: DeploymentTraits;
+}
+
+/**
+ * How the coordinator deployment behind one client treats the contract's guesses, learned from its
+ * replies: null while not known. It is a property of the deployment, not of any caller's data, so
+ * it is shared across credentials.
+ */
+export interface DeploymentTraits {
+  /** `GET /jobs` also lists evaluation workloads (label `type=evaluation`). */
+  evaluationWorkloadsInJobs: boolean | null;
+  /** `GET /evaluations` honours the `job_id` filter (false: it lists every evaluation). */
+  jobIdFilterApplied: boolean | null;
+}
+
+const traitsByClient = new WeakMap<CoordinatorClient, DeploymentTraits>();
+
+function traitsOf(client: CoordinatorClient): DeploymentTraits {
+  let traits = traitsByClient.get(client);
+  if (traits === undefined) {
+    traits = { evaluationWorkloadsInJobs: null, jobIdFilterApplied: null };
+    traitsByClient.set(client, traits);
+  }
+  return traits;
 }
 
 /** What one api instance is bound to: typically one incoming GraphQL request or one poller. */
@@ -250,8 +276,14 @@ class ScopedCoordinatorApi implements CoordinatorApi {
     return this.latestRateLimit;
   }
 
-  listJobs(params?: ListParams): Promise<Page<TrainingJob>> {
-    return this.get('/jobs', normalizeJobPage, undefined, listQuery(params));
+  get deployment(): DeploymentTraits {
+    return traitsOf(this.client);
+  }
+
+  async listJobs(params?: ListParams): Promise<Page<TrainingJob>> {
+    const page = await this.get('/jobs', normalizeJobPage, undefined, listQuery(params));
+    if (page.items.some(isEvaluationWorkload)) this.deployment.evaluationWorkloadsInJobs = true;
+    return page;
   }
 
   getJob(jobId: string): Promise<TrainingJob> {
@@ -306,10 +338,15 @@ class ScopedCoordinatorApi implements CoordinatorApi {
     });
   }
 
-  listEvaluations(params?: ListEvaluationsParams): Promise<Page<Evaluation>> {
+  async listEvaluations(params?: ListEvaluationsParams): Promise<Page<Evaluation>> {
     const query = listQuery(params);
-    query.job_id = params?.jobId;
-    return this.get('/evaluations', normalizeEvaluationPage, undefined, query);
+    const jobId = params?.jobId;
+    query.job_id = jobId;
+    const page = await this.get('/evaluations', normalizeEvaluationPage, undefined, query);
+    if (jobId !== undefined && page.items.some((evaluation) => evaluation.jobId !== jobId)) {
+      this.deployment.jobIdFilterApplied = false;
+    }
+    return page;
   }
 
   validateData(uris: readonly string[]): Promise<DataValidationResult[]> {

@@ -98,16 +98,37 @@ export function evaluationListing(
   }
   // `job_id` is our guess, not the docs': a coordinator may ignore it and list every evaluation.
   // Each item is checked, so another job's evaluation never shows, and pages stay right because
-  // they are cut from the coordinator's (whatever it returned) the same way every time. Once an
-  // item of another job shows up, the coordinator's total counts those too: unknown, not wrong.
-  let filterIgnored = false;
+  // they are cut from the coordinator's (whatever it returned) the same way every time.
+  let foreignSeen = false;
   return {
     identity: ['evaluations', jobId, status ?? null, orderBy],
     async fetchPage(pageSize, pageToken) {
       const page = await context.api.listEvaluations({ pageSize, pageToken, orderBy, status, jobId });
       const items = page.items.filter((evaluation) => evaluation.jobId === jobId);
-      if (items.length < page.items.length) filterIgnored = true;
-      return { items, nextPageToken: page.nextPageToken, totalCount: filterIgnored ? null : page.totalCount };
+      if (items.length < page.items.length) foreignSeen = true;
+      return { items, nextPageToken: page.nextPageToken, totalCount: page.totalCount };
+    },
+    // The coordinator's total is this job's only if it applied the filter: unknown (null) once an
+    // item of another job showed up. An unknown deployment is probed once: a job-filtered total
+    // below the tenant's proves the filter applied (a coordinator ignoring it answers all of them).
+    async checkTotal(reported) {
+      const traits = context.api.deployment;
+      if (foreignSeen || traits?.jobIdFilterApplied === false) return null;
+      if (traits?.jobIdFilterApplied === true || reported === null) return reported;
+      try {
+        const all = (await context.api.listEvaluations({ pageSize: 1 })).totalCount;
+        if (all !== null && reported < all) {
+          if (traits) traits.jobIdFilterApplied = true;
+          return reported;
+        }
+        // As many as the whole tenant: all of them this job's, or the filter ignored. One page tells.
+        const probe = await context.api.listEvaluations({ pageSize: 100, status, jobId });
+        const own = probe.items.filter((evaluation) => evaluation.jobId === jobId).length;
+        if (own < probe.items.length) return null;
+        return probe.nextPageToken === null ? own : null;
+      } catch {
+        return null;
+      }
     },
   };
 }

@@ -26,12 +26,17 @@ export interface Listing<T> {
   /** What is listed and how: any JSON; two listings with equal identity share cursors. */
   identity: unknown;
   fetchPage(pageSize: number, pageToken: string | undefined): Promise<Page<T>>;
+  /**
+   * For listings that cannot take the coordinator's `total_count` at its word: turns the count of
+   * the last page fetched into the right one, or null. Called only when a client selects it.
+   */
+  checkTotal?(reported: number | null): Promise<number | null>;
 }
 
 export interface Connection<T> {
   edges: Array<{ node: T; cursor: string }>;
   pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
-  totalCount: number | null;
+  totalCount: number | null | (() => Promise<number | null>);
 }
 
 interface Position {
@@ -188,6 +193,10 @@ export async function resolvePageTokenConnection<T>(args: ConnectionArgs, listin
       startCursor: edges[0]?.cursor ?? null,
       endCursor: edges.at(-1)?.cursor ?? null,
     },
-    totalCount,
+    totalCount: listing.checkTotal === undefined ? totalCount : () => checkTotal(listing, totalCount),
   };
+}
+
+async function checkTotal<T>(listing: Listing<T>, reported: number | null): Promise<number | null> {
+  return (await listing.checkTotal?.(reported)) ?? null;
 }

@@ -38,32 +38,40 @@ async function loadTrainingJob(context: Context, id: string): Promise<TrainingJo
 }
 
 /**
- * `GET /jobs` may list evaluation workloads too [doc implication]; they are left out here. Their
- * number is also in `total_count`: once one shows up, the evaluations with the same filter
- * (ListJobs with the `type=evaluation` label, the same set) are counted once and subtracted, and
- * when that count cannot be had the total is unknown (null) rather than wrong.
+ * `GET /jobs` may list evaluation workloads too [doc implication]; they are left out of the pages.
+ * Their number is also in `total_count`: when they are mixed in (seen on a page, or found in a
+ * probe page), the evaluations with the same filter (ListJobs with the `type=evaluation` label, the
+ * same set) are subtracted; when that cannot be had the total is unknown (null) rather than wrong.
  */
 function trainingJobListing(context: Context, status: string[] | undefined, orderBy: OrderBy): Listing<TrainingJob> {
-  let evaluationCount: Promise<number | null> | null = null;
-  const countEvaluations = async (): Promise<number | null> => {
-    try {
-      return (await context.api.listEvaluations({ pageSize: 1, status })).totalCount;
-    } catch {
-      return null;
-    }
-  };
+  let workloadsSeen = false;
+  const evaluationCount = async () => (await context.api.listEvaluations({ pageSize: 1, status })).totalCount;
   return {
     identity: ['jobs', status ?? null, orderBy],
     async fetchPage(pageSize, pageToken) {
       const page = await context.api.listJobs({ pageSize, pageToken, orderBy, status });
       const items = page.items.filter((job) => !isEvaluationWorkload(job));
-      if (items.length < page.items.length) evaluationCount ??= countEvaluations();
-      let totalCount = page.totalCount;
-      if (evaluationCount !== null && totalCount !== null) {
-        const evaluations = await evaluationCount;
-        totalCount = evaluations === null ? null : Math.max(items.length, totalCount - evaluations);
+      if (items.length < page.items.length) workloadsSeen = true;
+      return { items, nextPageToken: page.nextPageToken, totalCount: page.totalCount };
+    },
+    // Known traits cost nothing; an unknown deployment is probed once (one page of up to 100).
+    async checkTotal(reported) {
+      if (reported === null) return null;
+      const traits = context.api.deployment;
+      try {
+        if (!workloadsSeen && traits?.evaluationWorkloadsInJobs !== true) {
+          if (traits?.evaluationWorkloadsInJobs === false) return reported;
+          const probe = await context.api.listJobs({ pageSize: 100 });
+          if (!probe.items.some(isEvaluationWorkload)) {
+            if (probe.nextPageToken === null && traits) traits.evaluationWorkloadsInJobs = false;
+            return reported;
+          }
+        }
+        const evaluations = await evaluationCount();
+        return evaluations === null ? null : Math.max(0, reported - evaluations);
+      } catch {
+        return null;
       }
-      return { items, nextPageToken: page.nextPageToken, totalCount };
     },
   };
 }
