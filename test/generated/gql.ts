@@ -23,7 +23,7 @@ type Documents = {
     "\n  query ErrJob($id: ID!) {\n    trainingJob(id: $id) { jobId name }\n  }\n": typeof types.ErrJobDocument,
     "\n  query ErrList {\n    trainingJobs(first: 3) { edges { node { jobId } } }\n    queue { depth }\n  }\n": typeof types.ErrListDocument,
     "\n        mutation ErrCancel($id: ID!) { cancelTrainingJob(input: { id: $id }) { userErrors { code } } }\n      ": typeof types.ErrCancelDocument,
-    "\n  mutation Submit($input: SubmitEvaluationInput!) {\n    submitEvaluation(input: $input) {\n      clientMutationId\n      evaluation { evaluationId status job { jobId } benchmarks { name numSamples parameters { key value } } }\n      userErrors { field message code }\n      warnings { field message }\n    }\n  }\n": typeof types.SubmitDocument,
+    "\n  mutation Submit($input: SubmitEvaluationInput!) {\n    submitEvaluation(input: $input) {\n      clientMutationId\n      evaluation { evaluationId status modelUri job { jobId } benchmarks { name numSamples parameters { key value } } }\n      userErrors { field message code }\n      warnings { field message }\n    }\n  }\n": typeof types.SubmitDocument,
     "\n  mutation Cancel($input: CancelTrainingJobInput!) {\n    cancelTrainingJob(input: $input) {\n      trainingJob { jobId status }\n      userErrors { field message code }\n    }\n  }\n": typeof types.CancelDocument,
     "\n  mutation Pause($input: PauseTrainingJobInput!) {\n    pauseTrainingJob(input: $input) {\n      trainingJob { jobId status }\n      userErrors { field message code }\n    }\n  }\n": typeof types.PauseDocument,
     "\n  mutation Resume($input: ResumeTrainingJobInput!) {\n    resumeTrainingJob(input: $input) {\n      trainingJob { jobId status }\n      userErrors { field message code }\n    }\n  }\n": typeof types.ResumeDocument,
@@ -65,7 +65,7 @@ const documents: Documents = {
     "\n  query ErrJob($id: ID!) {\n    trainingJob(id: $id) { jobId name }\n  }\n": types.ErrJobDocument,
     "\n  query ErrList {\n    trainingJobs(first: 3) { edges { node { jobId } } }\n    queue { depth }\n  }\n": types.ErrListDocument,
     "\n        mutation ErrCancel($id: ID!) { cancelTrainingJob(input: { id: $id }) { userErrors { code } } }\n      ": types.ErrCancelDocument,
-    "\n  mutation Submit($input: SubmitEvaluationInput!) {\n    submitEvaluation(input: $input) {\n      clientMutationId\n      evaluation { evaluationId status job { jobId } benchmarks { name numSamples parameters { key value } } }\n      userErrors { field message code }\n      warnings { field message }\n    }\n  }\n": types.SubmitDocument,
+    "\n  mutation Submit($input: SubmitEvaluationInput!) {\n    submitEvaluation(input: $input) {\n      clientMutationId\n      evaluation { evaluationId status modelUri job { jobId } benchmarks { name numSamples parameters { key value } } }\n      userErrors { field message code }\n      warnings { field message }\n    }\n  }\n": types.SubmitDocument,
     "\n  mutation Cancel($input: CancelTrainingJobInput!) {\n    cancelTrainingJob(input: $input) {\n      trainingJob { jobId status }\n      userErrors { field message code }\n    }\n  }\n": types.CancelDocument,
     "\n  mutation Pause($input: PauseTrainingJobInput!) {\n    pauseTrainingJob(input: $input) {\n      trainingJob { jobId status }\n      userErrors { field message code }\n    }\n  }\n": types.PauseDocument,
     "\n  mutation Resume($input: ResumeTrainingJobInput!) {\n    resumeTrainingJob(input: $input) {\n      trainingJob { jobId status }\n      userErrors { field message code }\n    }\n  }\n": types.ResumeDocument,
@@ -151,7 +151,7 @@ export function graphql(source: "\n        mutation ErrCancel($id: ID!) { cancel
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation Submit($input: SubmitEvaluationInput!) {\n    submitEvaluation(input: $input) {\n      clientMutationId\n      evaluation { evaluationId status job { jobId } benchmarks { name numSamples parameters { key value } } }\n      userErrors { field message code }\n      warnings { field message }\n    }\n  }\n"): (typeof documents)["\n  mutation Submit($input: SubmitEvaluationInput!) {\n    submitEvaluation(input: $input) {\n      clientMutationId\n      evaluation { evaluationId status job { jobId } benchmarks { name numSamples parameters { key value } } }\n      userErrors { field message code }\n      warnings { field message }\n    }\n  }\n"];
+export function graphql(source: "\n  mutation Submit($input: SubmitEvaluationInput!) {\n    submitEvaluation(input: $input) {\n      clientMutationId\n      evaluation { evaluationId status modelUri job { jobId } benchmarks { name numSamples parameters { key value } } }\n      userErrors { field message code }\n      warnings { field message }\n    }\n  }\n"): (typeof documents)["\n  mutation Submit($input: SubmitEvaluationInput!) {\n    submitEvaluation(input: $input) {\n      clientMutationId\n      evaluation { evaluationId status modelUri job { jobId } benchmarks { name numSamples parameters { key value } } }\n      userErrors { field message code }\n      warnings { field message }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
