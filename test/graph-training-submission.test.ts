@@ -9,6 +9,7 @@ import { createGateway } from '../src/app.js';
 import { defaultConfig } from '../src/config.js';
 import { createCoordinatorClient } from '../src/coordinator/client.js';
 import { createEmulator } from '../src/emulator/index.js';
+import { GRAPHIQL_EXAMPLES } from '../src/graphiql-examples.js';
 import { createRedisIdempotencyStore } from '../src/idempotency-redis.js';
 import { createLogger } from '../src/log.js';
 import type { SubmitTrainingJobInput } from './generated/graphql.js';
@@ -301,6 +302,25 @@ describe('submitTrainingJob', () => {
     } finally {
       await slow.close();
     }
+  });
+
+  it('runs the GraphiQL example as it stands', async () => {
+    const response = await stack.gateway.fetch('http://gateway.test/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: GRAPHIQL_EXAMPLES, operationName: 'SubmitTrainingJob' }),
+    });
+    const body = (await response.json()) as {
+      data: { submitTrainingJob: { trainingJob: { status: string } | null; userErrors: unknown[] } };
+    };
+    expect(body.data.submitTrainingJob.userErrors).toEqual([]);
+    expect(body.data.submitTrainingJob.trainingJob?.status).toBe('PENDING');
+    const cluster = await stack.gateway.fetch('http://gateway.test/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: GRAPHIQL_EXAMPLES, operationName: 'ClusterAndQueue' }),
+    });
+    expect(((await cluster.json()) as { errors?: unknown }).errors).toBeUndefined();
   });
 
   it('refuses callers without scaimind:manage with FORBIDDEN and creates nothing', async () => {
