@@ -29,6 +29,30 @@ const SubmitJob = graphql(`
   }
 `);
 
+const JobConfiguration = graphql(`
+  query JobConfiguration($id: ID!) {
+    trainingJob(id: $id) {
+      maxRetries
+      retryCount
+      configuration {
+        trainingConfig {
+          trainingType
+          baseModel { modelId dtype }
+          framework { type config { key value } customScriptPath }
+          hyperparameters { key value }
+          environment { key value }
+          maxRetries
+          priority
+        }
+        dataConfig { sources { path split format } maxSeqLength batchSize validationSplit seed }
+        resourceConfig { gpuCount gpuType nodeCount }
+        outputConfig { outputUri }
+        schedulingConfig { preemptible }
+      }
+    }
+  }
+`);
+
 const SUBMISSION_LABEL = 'scaimind-gateway-submission';
 
 function input(overrides: Partial<SubmitTrainingJobInput> = {}): SubmitTrainingJobInput {
@@ -113,6 +137,25 @@ describe('submitTrainingJob', () => {
     ]);
     expect(created?.resource_config).toMatchObject({ gpu_count: 8, gpu_type: 'H100' });
     expect(created?.labels[SUBMISSION_LABEL]).toMatch(/^[\w-]{16,}$/);
+
+    // What was submitted reads back typed, in the input's shape.
+    const read = dataOf(await stack.run(JobConfiguration, { id: payload.trainingJob?.jobId ?? '' })).trainingJob;
+    expect(read?.retryCount).toBe(0);
+    expect(read?.configuration.trainingConfig).toMatchObject({
+      trainingType: 'LORA',
+      baseModel: { modelId: 'meta-llama/Llama-3.1-8B' },
+      framework: { type: 'HF_TRAINER' },
+      hyperparameters: [
+        { key: 'learning_rate', value: '2e-4' },
+        { key: 'lora_r', value: '16' },
+      ],
+      environment: [{ key: 'WANDB_MODE', value: 'offline' }],
+      priority: 7,
+    });
+    expect(read?.configuration.dataConfig.sources).toEqual([
+      { path: 'scaidrive://acme/data/support/train.jsonl', split: null, format: null },
+    ]);
+    expect(read?.configuration.resourceConfig).toEqual({ gpuCount: 8, gpuType: 'H100', nodeCount: null });
   });
 
   it('catches each documented submission error before anything is submitted, at its input path', async () => {

@@ -86,7 +86,6 @@ export function parseJobSubmission(body: Json): JobSubmission {
   const name = body.name;
   if (typeof name !== 'string' || name.trim() === '') errors.add('name', 'is required');
   const labels = stringMap(body.labels, 'labels', errors) ?? {};
-  const environment = stringMap(body.environment, 'environment', errors) ?? {};
 
   const training = body.training_config;
   let trainingType = '';
@@ -95,6 +94,8 @@ export function parseJobSubmission(body: Json): JobSubmission {
   let priority = 5;
   let numEpochs: number | undefined;
   let hyperparameters: Record<string, string> = {};
+  // [doc]: environment sits in training_config, with the other maps of the run.
+  let environment: Record<string, string> = {};
   if (!isObject(training)) {
     errors.add('training_config.training_type', 'is required');
   } else {
@@ -116,6 +117,7 @@ export function parseJobSubmission(body: Json): JobSubmission {
     priority = optionalInteger(training, 'priority', 'training_config.priority', 0, 10, errors) ?? priority;
     numEpochs = optionalInteger(training, 'num_epochs', 'training_config.num_epochs', 1, 100, errors);
     hyperparameters = stringMap(training.hyperparameters, 'training_config.hyperparameters', errors) ?? hyperparameters;
+    environment = stringMap(training.environment, 'training_config.environment', errors) ?? environment;
   }
 
   const dataSources: string[] = [];

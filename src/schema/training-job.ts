@@ -5,8 +5,11 @@ import type { JobMetrics, TrainingJob } from '../coordinator/domain.js';
 import { builder } from './builder.js';
 import { CheckpointRef } from './checkpoint.js';
 import {
+  checkLabelFilter,
   checkStatusFilter,
+  hasLabels,
   JobStatusEnum,
+  KeyValueInput,
   KeyValueRef,
   ListOrderEnum,
   MetricRef,
@@ -21,7 +24,7 @@ import {
 } from './common.js';
 import { EvaluationConnection, EvaluationRef, evaluationListing } from './evaluation.js';
 import { loadEach } from './loaders.js';
-import { resolvePageTokenConnection } from './pagination.js';
+import { filteredListing, type Listing, resolvePageTokenConnection } from './pagination.js';
 
 export const TrainingJobRef = builder.loadableNodeRef('TrainingJob', {
   id: { resolve: (job: TrainingJob) => job.jobId },
@@ -136,6 +139,12 @@ TrainingJobRef.implement({
 const TrainingJobFilter = builder.inputType('TrainingJobFilter', {
   fields: (t) => ({
     status: t.field({ type: [JobStatusEnum], required: false, description: 'Any of these statuses.' }),
+    labels: t.field({
+      type: [KeyValueInput],
+      required: false,
+      description:
+        'Jobs carrying all of these labels. The gateway filters the coordinator’s pages (at most 500 jobs read per request; `totalCount` is then null, and `endCursor` resumes where the scan stopped).',
+    }),
   }),
 });
 
@@ -158,11 +167,18 @@ builder.queryFields((t) => ({
       },
       resolve: (_root, args, context) => {
         const status = checkStatusFilter(args.filter?.status);
+        const labels = checkLabelFilter(args.filter?.labels);
         const orderBy = args.orderBy ?? 'created_at desc';
-        return resolvePageTokenConnection(args, {
+        const listing: Listing<TrainingJob> = {
           identity: ['jobs', status ?? null, orderBy],
           fetchPage: (pageSize, pageToken) => context.api.listJobs({ pageSize, pageToken, orderBy, status }),
-        });
+        };
+        return resolvePageTokenConnection(
+          args,
+          labels
+            ? filteredListing(listing, labels, (jobs) => jobs.map((job) => hasLabels(job.labels, labels)))
+            : listing,
+        );
       },
     },
     { name: 'TrainingJobConnection' },

@@ -21,6 +21,12 @@ export type JobStatus =
   | 'TRAINING'
   | 'UNKNOWN';
 
+export type KeyValueInput = {
+  key: string;
+  /** Always a string, e.g. "0.0", as the coordinator requires. */
+  value: string;
+};
+
 /** A coarse status for simple UIs. */
 export type Phase =
   /** Cancelled. */
@@ -35,6 +41,8 @@ export type Phase =
   | 'SUCCEEDED';
 
 export type TrainingJobFilter = {
+  /** Jobs carrying all of these labels. The gateway filters the coordinator’s pages (at most 500 jobs read per request; `totalCount` is then null, and `endCursor` resumes where the scan stopped). */
+  labels?: Array<KeyValueInput> | null | undefined;
   /** Any of these statuses. */
   status?: Array<JobStatus> | null | undefined;
 };
