@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 const require = createRequire(import.meta.url);
 
 /** Browser tests (headless Chromium) load the shared 2-core machine; they run after the rest. */
-const BROWSER_TESTS = ['test/web-*.test.ts'];
+const BROWSER_TESTS = ['test/web-*.test.ts', 'test/**/*.browser.test.ts'];
 
 export default defineConfig({
   resolve: {
@@ -25,7 +25,7 @@ export default defineConfig({
       {
         extends: true,
         // Groups run one after the other: Chromium never competes with the timing-sensitive live tests.
-        test: { name: 'browser', include: BROWSER_TESTS, sequence: { groupOrder: 1 } },
+        test: { name: 'browser', include: BROWSER_TESTS, testTimeout: 60_000, sequence: { groupOrder: 1 } },
       },
     ],
   },

@@ -5,8 +5,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash, randomUUID } from 'node:crypto';
 import { useGraphQlJit } from '@envelop/graphql-jit';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { type ExecutionArgs, getOperationAST } from 'graphql';
-import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type GraphiQLOptions, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Config } from './config.js';
 import type { Context } from './context.js';
 import { type CoordinatorApi, createCoordinatorApi } from './coordinator/api.js';
@@ -159,6 +160,20 @@ function useRequestScope(scope: AsyncLocalStorage<string>): Plugin {
   return { instrumentation: { request: ({ request }, wrapped) => scope.run(requestIdOf(request), wrapped) } };
 }
 
+/**
+ * GraphiQL from the npm package, every script, style and worker inlined in the page: internal
+ * networks and CI have no CDN, and Yoga's default page loads its assets from one. The page is
+ * large (megabytes) and the same for every request, so it is rendered once.
+ */
+function offlineGraphiQL(): (options: GraphiQLOptions) => string {
+  let rendered: { key: string; html: string } | undefined;
+  return (options) => {
+    const key = JSON.stringify(options);
+    if (rendered?.key !== key) rendered = { key, html: renderGraphiQL(options) };
+    return rendered.html;
+  };
+}
+
 export function createGateway(config: Config, deps: GatewayDeps): Gateway {
   const idempotency = deps.idempotency ?? createMemoryIdempotencyStore();
   const defaultCredential = deps.defaultCredential ?? null;
@@ -209,6 +224,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
       title: 'ScaiMind GraphQL gateway',
       defaultQuery: GRAPHIQL_EXAMPLES,
     },
+    renderGraphiQL: offlineGraphiQL(),
     plugins: [
       // Compiled execution for queries and mutations. Not for subscriptions: graphql-jit drops
       // arguments written inline in a subscription document (graphql-jit#183).

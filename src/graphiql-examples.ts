@@ -40,13 +40,14 @@ query ListJobs($after: String) {
   }
 }
 
-# Submit an evaluation: put the jobId of a COMPLETED job from ListJobs here.
-mutation SubmitEvaluation($jobId: ID!) {
+# Submit an evaluation: put the jobId of a COMPLETED job from ListJobs into the variables.
+# To retry safely, also send an idempotencyKey: a new one per submission, the same one per retry.
+mutation SubmitEvaluation($jobId: ID!, $idempotencyKey: String) {
   submitEvaluation(
     input: {
       jobId: $jobId
       benchmarks: [{ name: "mmlu", numSamples: 1000 }, { name: "humaneval" }]
-      idempotencyKey: "graphiql-example-1"
+      idempotencyKey: $idempotencyKey
     }
   ) {
     evaluation { id evaluationId status }

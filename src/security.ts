@@ -79,18 +79,33 @@ function useDocumentLimits(config: Config): Plugin {
   };
 }
 
-/** Yoga's CSRF plugin, with the `extensions.code` it leaves out. */
+/**
+ * A request a cross-site page cannot make a browser send without a CORS preflight (which the CORS
+ * policy decides), so it needs no CSRF header: one with an `Authorization` header (not a
+ * CORS-safelisted header: urql's and graphql-request's GETs, every authenticated client), or one
+ * the browser itself marks `Sec-Fetch-Site: same-origin` (a header page scripts cannot set:
+ * GraphiQL's subscription GET from the gateway's own page).
+ */
+export function cannotBeCrossSiteSimpleRequest(headers: Headers): boolean {
+  return headers.has('authorization') || headers.get('sec-fetch-site') === 'same-origin';
+}
+
+/**
+ * Yoga's CSRF plugin, with the `extensions.code` it leaves out: GETs and simple-content-type POSTs
+ * must carry a preflight header unless they cannot be a cross-site simple request anyway.
+ */
 function useCsrf(): Plugin {
   const csrf = useCSRFPrevention({ requestHeaders: CSRF_HEADERS });
   return {
     onRequestParse(payload) {
+      if (cannotBeCrossSiteSimpleRequest(payload.request.headers)) return;
       try {
         return csrf.onRequestParse?.(payload);
       } catch (error) {
         if (error instanceof GraphQLError) {
           throw requestError(
             'BAD_REQUEST',
-            `Required CSRF header missing: send one of ${CSRF_HEADERS.join(', ')} (any value) with GET and non-JSON POST requests.`,
+            `Required CSRF header missing: send an Authorization header or one of ${CSRF_HEADERS.join(', ')} (any value) with GET and non-JSON POST requests.`,
             403,
           );
         }

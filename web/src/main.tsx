@@ -2,7 +2,9 @@
 import 'uplot/dist/uPlot.min.css';
 import './style.css';
 import { render } from 'preact';
+import { EvaluateView } from './evaluate';
 import { type Route, useRoute } from './router';
+import { RunView } from './run';
 import { RunsView } from './runs';
 import { CredentialBar, useCredentialEpoch } from './ui';
 
@@ -10,6 +12,10 @@ function View({ route }: { route: Route }) {
   switch (route.view) {
     case 'runs':
       return <RunsView key={route.query.get('status') ?? ''} query={route.query} />;
+    case 'evaluate':
+      return <EvaluateView key={route.id} id={route.id} query={route.query} />;
+    case 'run':
+      return <RunView key={route.id} id={route.id} />;
     default:
       return (
         <p>

@@ -4,6 +4,22 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+export type BenchmarkInput = {
+  /** Required for custom-* benchmarks: a URI the coordinator can read. */
+  dataset?: string | null | undefined;
+  /** mmlu, humaneval, gsm8k, ... or custom-<name> with a dataset. */
+  name: string;
+  /** At least 1; the coordinator’s default when omitted. */
+  numSamples?: number | null | undefined;
+  parameters?: Array<KeyValueInput> | null | undefined;
+};
+
+export type CancelTrainingJobInput = {
+  clientMutationId?: string | number | null | undefined;
+  id: string | number;
+  reason?: string | null | undefined;
+};
+
 /** Lifecycle status of a training job or evaluation, as the coordinator reports it. */
 export type JobStatus =
   | 'CANCELLED'
@@ -27,6 +43,12 @@ export type KeyValueInput = {
   value: string;
 };
 
+export type PauseTrainingJobInput = {
+  clientMutationId?: string | number | null | undefined;
+  id: string | number;
+  saveCheckpoint?: boolean | null | undefined;
+};
+
 /** A coarse status for simple UIs. */
 export type Phase =
   /** Cancelled. */
@@ -40,12 +62,121 @@ export type Phase =
   /** Completed. */
   | 'SUCCEEDED';
 
+export type ResumeTrainingJobInput = {
+  checkpointId?: string | null | undefined;
+  clientMutationId?: string | number | null | undefined;
+  id: string | number;
+};
+
+export type RetryTrainingJobInput = {
+  checkpointId?: string | null | undefined;
+  clientMutationId?: string | number | null | undefined;
+  id: string | number;
+};
+
+export type SubmitEvaluationInput = {
+  benchmarks: Array<BenchmarkInput>;
+  /** Score this checkpoint; omit for the final model. */
+  checkpointId?: string | null | undefined;
+  clientMutationId?: string | number | null | undefined;
+  /** Retrying with the same key and input within 24 h returns the same evaluation, submitted once. */
+  idempotencyKey?: string | null | undefined;
+  /** The training job to evaluate (global ID or job_…). */
+  jobId: string | number;
+  /** Defaults to the job’s output model or the checkpoint. */
+  modelUri?: string | null | undefined;
+};
+
 export type TrainingJobFilter = {
   /** Jobs carrying all of these labels. The gateway filters the coordinator’s pages (at most 500 jobs read per request; `totalCount` is then null, and `endCursor` resumes where the scan stopped). */
   labels?: Array<KeyValueInput> | null | undefined;
   /** Any of these statuses. */
   status?: Array<JobStatus> | null | undefined;
 };
+
+export type UserErrorCode =
+  /** The input is invalid; `field` says where. */
+  | 'BAD_USER_INPUT'
+  /** The resource's current state does not allow this action. */
+  | 'CONFLICT'
+  /** The idempotency key was already used with a different input. */
+  | 'IDEMPOTENCY_KEY_REUSED'
+  /** A referenced resource does not exist for your tenant. */
+  | 'NOT_FOUND';
+
+export type EvaluateTargetQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type EvaluateTargetQuery = { trainingJob: { id: string, jobId: string, name: string | null, status: JobStatus, rawStatus: string, phase: Phase, isTerminal: boolean, outputModelUri: string | null, checkpoints: Array<{ checkpointId: string, step: number | null, epoch: number | null, uri: string | null }> } | null };
+
+export type ValidateDatasetsQueryVariables = Exact<{
+  uris: Array<string> | string;
+}>;
+
+
+export type ValidateDatasetsQuery = { validateDataSources: Array<{ uri: string, ok: boolean, message: string | null }> };
+
+export type SubmitEvaluationMutationVariables = Exact<{
+  input: SubmitEvaluationInput;
+}>;
+
+
+export type SubmitEvaluationMutation = { submitEvaluation: { evaluation: { id: string, evaluationId: string, status: JobStatus, rawStatus: string, phase: Phase, isTerminal: boolean, createdAt: string | null, completedAt: string | null, message: string | null, modelUri: string | null, checkpoint: { checkpointId: string, step: number | null, epoch: number | null } | null, benchmarks: Array<{ name: string, status: JobStatus | null, score: number | null, dataset: string | null, numSamples: number | null }> } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: UserErrorCode }>, warnings: Array<{ field: Array<string> | null, message: string }> } };
+
+export type EvaluationRowFragment = { id: string, evaluationId: string, status: JobStatus, rawStatus: string, phase: Phase, isTerminal: boolean, createdAt: string | null, completedAt: string | null, message: string | null, modelUri: string | null, checkpoint: { checkpointId: string, step: number | null, epoch: number | null } | null, benchmarks: Array<{ name: string, status: JobStatus | null, score: number | null, dataset: string | null, numSamples: number | null }> };
+
+export type RunLiveFragment = { queuePosition: number | null, startedAt: string | null, completedAt: string | null, outputModelUri: string | null, id: string, jobId: string, name: string | null, status: JobStatus, rawStatus: string, phase: Phase, isTerminal: boolean, trainingType: string | null, baseModel: string | null, createdAt: string | null, updatedAt: string | null, message: string | null, latestMetrics: { step: number | null, recordedAt: string | null, values: Array<{ name: string, value: number }> } | null, checkpoints: Array<{ id: string, checkpointId: string, step: number | null, epoch: number | null, createdAt: string | null, uri: string | null }>, progress: { fraction: number | null, currentStep: number | null, totalSteps: number | null, epoch: number | null } | null, labels: Array<{ key: string, value: string }> };
+
+export type RunQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type RunQuery = { trainingJob: { framework: string | null, priority: number | null, dataSources: Array<string>, raw: unknown, queuePosition: number | null, startedAt: string | null, completedAt: string | null, outputModelUri: string | null, id: string, jobId: string, name: string | null, status: JobStatus, rawStatus: string, phase: Phase, isTerminal: boolean, trainingType: string | null, baseModel: string | null, createdAt: string | null, updatedAt: string | null, message: string | null, resources: { gpuCount: number | null, gpuType: string | null }, evaluations: { totalCount: number | null, edges: Array<{ node: { id: string, evaluationId: string, status: JobStatus, rawStatus: string, phase: Phase, isTerminal: boolean, createdAt: string | null, completedAt: string | null, message: string | null, modelUri: string | null, checkpoint: { checkpointId: string, step: number | null, epoch: number | null } | null, benchmarks: Array<{ name: string, status: JobStatus | null, score: number | null, dataset: string | null, numSamples: number | null }> } }> } | null, latestMetrics: { step: number | null, recordedAt: string | null, values: Array<{ name: string, value: number }> } | null, checkpoints: Array<{ id: string, checkpointId: string, step: number | null, epoch: number | null, createdAt: string | null, uri: string | null }>, progress: { fraction: number | null, currentStep: number | null, totalSteps: number | null, epoch: number | null } | null, labels: Array<{ key: string, value: string }> } | null };
+
+export type RunLiveUpdatedSubscriptionVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type RunLiveUpdatedSubscription = { trainingJobUpdated: { queuePosition: number | null, startedAt: string | null, completedAt: string | null, outputModelUri: string | null, id: string, jobId: string, name: string | null, status: JobStatus, rawStatus: string, phase: Phase, isTerminal: boolean, trainingType: string | null, baseModel: string | null, createdAt: string | null, updatedAt: string | null, message: string | null, latestMetrics: { step: number | null, recordedAt: string | null, values: Array<{ name: string, value: number }> } | null, checkpoints: Array<{ id: string, checkpointId: string, step: number | null, epoch: number | null, createdAt: string | null, uri: string | null }>, progress: { fraction: number | null, currentStep: number | null, totalSteps: number | null, epoch: number | null } | null, labels: Array<{ key: string, value: string }> } };
+
+export type EvaluationUpdatedSubscriptionVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type EvaluationUpdatedSubscription = { evaluationUpdated: { id: string, evaluationId: string, status: JobStatus, rawStatus: string, phase: Phase, isTerminal: boolean, createdAt: string | null, completedAt: string | null, message: string | null, modelUri: string | null, checkpoint: { checkpointId: string, step: number | null, epoch: number | null } | null, benchmarks: Array<{ name: string, status: JobStatus | null, score: number | null, dataset: string | null, numSamples: number | null }> } };
+
+export type CancelRunMutationVariables = Exact<{
+  input: CancelTrainingJobInput;
+}>;
+
+
+export type CancelRunMutation = { cancelTrainingJob: { trainingJob: { queuePosition: number | null, startedAt: string | null, completedAt: string | null, outputModelUri: string | null, id: string, jobId: string, name: string | null, status: JobStatus, rawStatus: string, phase: Phase, isTerminal: boolean, trainingType: string | null, baseModel: string | null, createdAt: string | null, updatedAt: string | null, message: string | null, latestMetrics: { step: number | null, recordedAt: string | null, values: Array<{ name: string, value: number }> } | null, checkpoints: Array<{ id: string, checkpointId: string, step: number | null, epoch: number | null, createdAt: string | null, uri: string | null }>, progress: { fraction: number | null, currentStep: number | null, totalSteps: number | null, epoch: number | null } | null, labels: Array<{ key: string, value: string }> } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: UserErrorCode }> } };
+
+export type PauseRunMutationVariables = Exact<{
+  input: PauseTrainingJobInput;
+}>;
+
+
+export type PauseRunMutation = { pauseTrainingJob: { trainingJob: { queuePosition: number | null, startedAt: string | null, completedAt: string | null, outputModelUri: string | null, id: string, jobId: string, name: string | null, status: JobStatus, rawStatus: string, phase: Phase, isTerminal: boolean, trainingType: string | null, baseModel: string | null, createdAt: string | null, updatedAt: string | null, message: string | null, latestMetrics: { step: number | null, recordedAt: string | null, values: Array<{ name: string, value: number }> } | null, checkpoints: Array<{ id: string, checkpointId: string, step: number | null, epoch: number | null, createdAt: string | null, uri: string | null }>, progress: { fraction: number | null, currentStep: number | null, totalSteps: number | null, epoch: number | null } | null, labels: Array<{ key: string, value: string }> } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: UserErrorCode }> } };
+
+export type ResumeRunMutationVariables = Exact<{
+  input: ResumeTrainingJobInput;
+}>;
+
+
+export type ResumeRunMutation = { resumeTrainingJob: { trainingJob: { queuePosition: number | null, startedAt: string | null, completedAt: string | null, outputModelUri: string | null, id: string, jobId: string, name: string | null, status: JobStatus, rawStatus: string, phase: Phase, isTerminal: boolean, trainingType: string | null, baseModel: string | null, createdAt: string | null, updatedAt: string | null, message: string | null, latestMetrics: { step: number | null, recordedAt: string | null, values: Array<{ name: string, value: number }> } | null, checkpoints: Array<{ id: string, checkpointId: string, step: number | null, epoch: number | null, createdAt: string | null, uri: string | null }>, progress: { fraction: number | null, currentStep: number | null, totalSteps: number | null, epoch: number | null } | null, labels: Array<{ key: string, value: string }> } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: UserErrorCode }> } };
+
+export type RetryRunMutationVariables = Exact<{
+  input: RetryTrainingJobInput;
+}>;
+
+
+export type RetryRunMutation = { retryTrainingJob: { trainingJob: { queuePosition: number | null, startedAt: string | null, completedAt: string | null, outputModelUri: string | null, id: string, jobId: string, name: string | null, status: JobStatus, rawStatus: string, phase: Phase, isTerminal: boolean, trainingType: string | null, baseModel: string | null, createdAt: string | null, updatedAt: string | null, message: string | null, latestMetrics: { step: number | null, recordedAt: string | null, values: Array<{ name: string, value: number }> } | null, checkpoints: Array<{ id: string, checkpointId: string, step: number | null, epoch: number | null, createdAt: string | null, uri: string | null }>, progress: { fraction: number | null, currentStep: number | null, totalSteps: number | null, epoch: number | null } | null, labels: Array<{ key: string, value: string }> } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: UserErrorCode }> } };
 
 export type RunRowFragment = { id: string, jobId: string, name: string | null, status: JobStatus, rawStatus: string, phase: Phase, isTerminal: boolean, trainingType: string | null, baseModel: string | null, createdAt: string | null, updatedAt: string | null, message: string | null, progress: { fraction: number | null, currentStep: number | null, totalSteps: number | null, epoch: number | null } | null, labels: Array<{ key: string, value: string }> };
 
@@ -83,6 +214,32 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
+export const EvaluationRowFragmentDoc = new TypedDocumentString(`
+    fragment EvaluationRow on Evaluation {
+  id
+  evaluationId
+  status
+  rawStatus
+  phase
+  isTerminal
+  createdAt
+  completedAt
+  message
+  modelUri
+  checkpoint {
+    checkpointId
+    step
+    epoch
+  }
+  benchmarks {
+    name
+    status
+    score
+    dataset
+    numSamples
+  }
+}
+    `, {"fragmentName":"EvaluationRow"}) as unknown as TypedDocumentString<EvaluationRowFragment, unknown>;
 export const RunRowFragmentDoc = new TypedDocumentString(`
     fragment RunRow on TrainingJob {
   id
@@ -109,6 +266,540 @@ export const RunRowFragmentDoc = new TypedDocumentString(`
   message
 }
     `, {"fragmentName":"RunRow"}) as unknown as TypedDocumentString<RunRowFragment, unknown>;
+export const RunLiveFragmentDoc = new TypedDocumentString(`
+    fragment RunLive on TrainingJob {
+  ...RunRow
+  queuePosition
+  startedAt
+  completedAt
+  outputModelUri
+  latestMetrics {
+    step
+    recordedAt
+    values {
+      name
+      value
+    }
+  }
+  checkpoints {
+    id
+    checkpointId
+    step
+    epoch
+    createdAt
+    uri
+  }
+}
+    fragment RunRow on TrainingJob {
+  id
+  jobId
+  name
+  status
+  rawStatus
+  phase
+  isTerminal
+  progress {
+    fraction
+    currentStep
+    totalSteps
+    epoch
+  }
+  labels {
+    key
+    value
+  }
+  trainingType
+  baseModel
+  createdAt
+  updatedAt
+  message
+}`, {"fragmentName":"RunLive"}) as unknown as TypedDocumentString<RunLiveFragment, unknown>;
+export const EvaluateTargetDocument = new TypedDocumentString(`
+    query EvaluateTarget($id: ID!) {
+  trainingJob(id: $id) {
+    id
+    jobId
+    name
+    status
+    rawStatus
+    phase
+    isTerminal
+    outputModelUri
+    checkpoints {
+      checkpointId
+      step
+      epoch
+      uri
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<EvaluateTargetQuery, EvaluateTargetQueryVariables>;
+export const ValidateDatasetsDocument = new TypedDocumentString(`
+    query ValidateDatasets($uris: [String!]!) {
+  validateDataSources(uris: $uris) {
+    uri
+    ok
+    message
+  }
+}
+    `) as unknown as TypedDocumentString<ValidateDatasetsQuery, ValidateDatasetsQueryVariables>;
+export const SubmitEvaluationDocument = new TypedDocumentString(`
+    mutation SubmitEvaluation($input: SubmitEvaluationInput!) {
+  submitEvaluation(input: $input) {
+    evaluation {
+      ...EvaluationRow
+    }
+    userErrors {
+      field
+      message
+      code
+    }
+    warnings {
+      field
+      message
+    }
+  }
+}
+    fragment EvaluationRow on Evaluation {
+  id
+  evaluationId
+  status
+  rawStatus
+  phase
+  isTerminal
+  createdAt
+  completedAt
+  message
+  modelUri
+  checkpoint {
+    checkpointId
+    step
+    epoch
+  }
+  benchmarks {
+    name
+    status
+    score
+    dataset
+    numSamples
+  }
+}`) as unknown as TypedDocumentString<SubmitEvaluationMutation, SubmitEvaluationMutationVariables>;
+export const RunDocument = new TypedDocumentString(`
+    query Run($id: ID!) {
+  trainingJob(id: $id) {
+    ...RunLive
+    framework
+    priority
+    resources {
+      gpuCount
+      gpuType
+    }
+    dataSources
+    raw
+    evaluations(first: 50) {
+      totalCount
+      edges {
+        node {
+          ...EvaluationRow
+        }
+      }
+    }
+  }
+}
+    fragment EvaluationRow on Evaluation {
+  id
+  evaluationId
+  status
+  rawStatus
+  phase
+  isTerminal
+  createdAt
+  completedAt
+  message
+  modelUri
+  checkpoint {
+    checkpointId
+    step
+    epoch
+  }
+  benchmarks {
+    name
+    status
+    score
+    dataset
+    numSamples
+  }
+}
+fragment RunLive on TrainingJob {
+  ...RunRow
+  queuePosition
+  startedAt
+  completedAt
+  outputModelUri
+  latestMetrics {
+    step
+    recordedAt
+    values {
+      name
+      value
+    }
+  }
+  checkpoints {
+    id
+    checkpointId
+    step
+    epoch
+    createdAt
+    uri
+  }
+}
+fragment RunRow on TrainingJob {
+  id
+  jobId
+  name
+  status
+  rawStatus
+  phase
+  isTerminal
+  progress {
+    fraction
+    currentStep
+    totalSteps
+    epoch
+  }
+  labels {
+    key
+    value
+  }
+  trainingType
+  baseModel
+  createdAt
+  updatedAt
+  message
+}`) as unknown as TypedDocumentString<RunQuery, RunQueryVariables>;
+export const RunLiveUpdatedDocument = new TypedDocumentString(`
+    subscription RunLiveUpdated($id: ID!) {
+  trainingJobUpdated(id: $id) {
+    ...RunLive
+  }
+}
+    fragment RunLive on TrainingJob {
+  ...RunRow
+  queuePosition
+  startedAt
+  completedAt
+  outputModelUri
+  latestMetrics {
+    step
+    recordedAt
+    values {
+      name
+      value
+    }
+  }
+  checkpoints {
+    id
+    checkpointId
+    step
+    epoch
+    createdAt
+    uri
+  }
+}
+fragment RunRow on TrainingJob {
+  id
+  jobId
+  name
+  status
+  rawStatus
+  phase
+  isTerminal
+  progress {
+    fraction
+    currentStep
+    totalSteps
+    epoch
+  }
+  labels {
+    key
+    value
+  }
+  trainingType
+  baseModel
+  createdAt
+  updatedAt
+  message
+}`) as unknown as TypedDocumentString<RunLiveUpdatedSubscription, RunLiveUpdatedSubscriptionVariables>;
+export const EvaluationUpdatedDocument = new TypedDocumentString(`
+    subscription EvaluationUpdated($id: ID!) {
+  evaluationUpdated(id: $id) {
+    ...EvaluationRow
+  }
+}
+    fragment EvaluationRow on Evaluation {
+  id
+  evaluationId
+  status
+  rawStatus
+  phase
+  isTerminal
+  createdAt
+  completedAt
+  message
+  modelUri
+  checkpoint {
+    checkpointId
+    step
+    epoch
+  }
+  benchmarks {
+    name
+    status
+    score
+    dataset
+    numSamples
+  }
+}`) as unknown as TypedDocumentString<EvaluationUpdatedSubscription, EvaluationUpdatedSubscriptionVariables>;
+export const CancelRunDocument = new TypedDocumentString(`
+    mutation CancelRun($input: CancelTrainingJobInput!) {
+  cancelTrainingJob(input: $input) {
+    trainingJob {
+      ...RunLive
+    }
+    userErrors {
+      field
+      message
+      code
+    }
+  }
+}
+    fragment RunLive on TrainingJob {
+  ...RunRow
+  queuePosition
+  startedAt
+  completedAt
+  outputModelUri
+  latestMetrics {
+    step
+    recordedAt
+    values {
+      name
+      value
+    }
+  }
+  checkpoints {
+    id
+    checkpointId
+    step
+    epoch
+    createdAt
+    uri
+  }
+}
+fragment RunRow on TrainingJob {
+  id
+  jobId
+  name
+  status
+  rawStatus
+  phase
+  isTerminal
+  progress {
+    fraction
+    currentStep
+    totalSteps
+    epoch
+  }
+  labels {
+    key
+    value
+  }
+  trainingType
+  baseModel
+  createdAt
+  updatedAt
+  message
+}`) as unknown as TypedDocumentString<CancelRunMutation, CancelRunMutationVariables>;
+export const PauseRunDocument = new TypedDocumentString(`
+    mutation PauseRun($input: PauseTrainingJobInput!) {
+  pauseTrainingJob(input: $input) {
+    trainingJob {
+      ...RunLive
+    }
+    userErrors {
+      field
+      message
+      code
+    }
+  }
+}
+    fragment RunLive on TrainingJob {
+  ...RunRow
+  queuePosition
+  startedAt
+  completedAt
+  outputModelUri
+  latestMetrics {
+    step
+    recordedAt
+    values {
+      name
+      value
+    }
+  }
+  checkpoints {
+    id
+    checkpointId
+    step
+    epoch
+    createdAt
+    uri
+  }
+}
+fragment RunRow on TrainingJob {
+  id
+  jobId
+  name
+  status
+  rawStatus
+  phase
+  isTerminal
+  progress {
+    fraction
+    currentStep
+    totalSteps
+    epoch
+  }
+  labels {
+    key
+    value
+  }
+  trainingType
+  baseModel
+  createdAt
+  updatedAt
+  message
+}`) as unknown as TypedDocumentString<PauseRunMutation, PauseRunMutationVariables>;
+export const ResumeRunDocument = new TypedDocumentString(`
+    mutation ResumeRun($input: ResumeTrainingJobInput!) {
+  resumeTrainingJob(input: $input) {
+    trainingJob {
+      ...RunLive
+    }
+    userErrors {
+      field
+      message
+      code
+    }
+  }
+}
+    fragment RunLive on TrainingJob {
+  ...RunRow
+  queuePosition
+  startedAt
+  completedAt
+  outputModelUri
+  latestMetrics {
+    step
+    recordedAt
+    values {
+      name
+      value
+    }
+  }
+  checkpoints {
+    id
+    checkpointId
+    step
+    epoch
+    createdAt
+    uri
+  }
+}
+fragment RunRow on TrainingJob {
+  id
+  jobId
+  name
+  status
+  rawStatus
+  phase
+  isTerminal
+  progress {
+    fraction
+    currentStep
+    totalSteps
+    epoch
+  }
+  labels {
+    key
+    value
+  }
+  trainingType
+  baseModel
+  createdAt
+  updatedAt
+  message
+}`) as unknown as TypedDocumentString<ResumeRunMutation, ResumeRunMutationVariables>;
+export const RetryRunDocument = new TypedDocumentString(`
+    mutation RetryRun($input: RetryTrainingJobInput!) {
+  retryTrainingJob(input: $input) {
+    trainingJob {
+      ...RunLive
+    }
+    userErrors {
+      field
+      message
+      code
+    }
+  }
+}
+    fragment RunLive on TrainingJob {
+  ...RunRow
+  queuePosition
+  startedAt
+  completedAt
+  outputModelUri
+  latestMetrics {
+    step
+    recordedAt
+    values {
+      name
+      value
+    }
+  }
+  checkpoints {
+    id
+    checkpointId
+    step
+    epoch
+    createdAt
+    uri
+  }
+}
+fragment RunRow on TrainingJob {
+  id
+  jobId
+  name
+  status
+  rawStatus
+  phase
+  isTerminal
+  progress {
+    fraction
+    currentStep
+    totalSteps
+    epoch
+  }
+  labels {
+    key
+    value
+  }
+  trainingType
+  baseModel
+  createdAt
+  updatedAt
+  message
+}`) as unknown as TypedDocumentString<RetryRunMutation, RetryRunMutationVariables>;
 export const RunsPageDocument = new TypedDocumentString(`
     query RunsPage($first: Int!, $after: String, $filter: TrainingJobFilter) {
   trainingJobs(first: $first, after: $after, filter: $filter) {
