@@ -93,7 +93,11 @@ const noLive: LiveHub = {
   watch: () => {
     throw gatewayError('UPSTREAM_UNAVAILABLE', 'Live status is not configured on this gateway.');
   },
-  stats: () => ({ pollers: 0, subscribers: 0 }),
+  watchStream: () => {
+    throw gatewayError('UPSTREAM_UNAVAILABLE', 'Job streams are not configured on this gateway.');
+  },
+  recentStream: async () => [],
+  stats: () => ({ pollers: 0, subscribers: 0, relays: 0, streamWatchers: 0 }),
   close: async () => {},
 };
 

@@ -15,11 +15,11 @@ import { type CoordinatorClient, createCoordinatorClient } from './coordinator/c
 import { createEmulator, EMULATOR_KEYS, type Emulator, type EmulatorOptions } from './emulator/index.js';
 import type { IdempotencyStore } from './idempotency.js';
 import { createRedisIdempotencyStore } from './idempotency-redis.js';
-import { createLiveHub, type PollingLiveHub } from './live/hub.js';
+import { createLiveHub, type PollingLiveHub, type StreamSettings } from './live/hub.js';
 import { createRedisLeaseStore } from './live/lease.js';
 import { createRedisPubSub } from './live/pubsub.js';
 import type { LiveMessage } from './live/types.js';
-import { coordinatorPollFetch } from './live/upstream.js';
+import { coordinatorPollFetch, coordinatorStreamOpen } from './live/upstream.js';
 import type { Logger } from './log.js';
 import { combineOnCall, createMetrics, type GatewayMetrics } from './metrics.js';
 import { breakerOptions, createReadinessProbe } from './readiness.js';
@@ -40,6 +40,8 @@ export interface GatewayStackDeps {
   redisKeyPrefix?: string;
   /** Lease time-to-live of a shared poller. Default: 1.5 poll intervals. */
   leaseTtlMs?: number;
+  /** Tuning of the job-stream relays (defaults: `DEFAULT_STREAM_SETTINGS`). */
+  streams?: Partial<StreamSettings>;
   /** The runs page served at `/` (`main.ts` loads web/dist); without it `/` is a 404. */
   site?: StaticSite | null;
   /** How long `stop()` waits for in-flight HTTP requests before closing their connections. */
@@ -105,6 +107,8 @@ export async function createGatewayStack(config: Config, deps: GatewayStackDeps)
   }
   const live = createLiveHub({
     fetch: coordinatorPollFetch(client, config.requestTimeoutMs),
+    open: coordinatorStreamOpen(client),
+    streams: deps.streams,
     pollIntervalMs: config.pollIntervalMs,
     pollMaxIntervalMs: config.pollMaxIntervalMs,
     pollGiveUpMs: config.pollGiveUpMs,

@@ -209,49 +209,6 @@ describe('queue, metrics and data validation', () => {
   });
 });
 
-describe('server-sent events', () => {
-  async function firstChunk(path: string): Promise<{ contentType: string | null; text: string }> {
-    const controller = new AbortController();
-    const res = await fetch(emulator.url + path, {
-      headers: { authorization: `Bearer ${EMULATOR_KEYS.dev}` },
-      signal: controller.signal,
-    });
-    const reader = res.body?.getReader();
-    if (reader === undefined) throw new Error('no body');
-    const { value } = await reader.read();
-    controller.abort();
-    return { contentType: res.headers.get('content-type'), text: new TextDecoder().decode(value) };
-  }
-
-  it('streams log frames of a running job and keeps the stream open', async () => {
-    const job = await jobNamed(emulator, SEEDED.trainingWithCheckpoints);
-    const { contentType, text } = await firstChunk(`/jobs/${job.job_id}/logs`);
-    expect(contentType).toContain('text/event-stream');
-    const frames = text.split('\n\n').filter(Boolean);
-    expect(frames.length).toBeGreaterThan(1);
-    expect(frames[0]).toMatch(/^event: log\ndata: /);
-    const data = JSON.parse(frames.at(-1)?.split('data: ')[1] ?? '');
-    expect(data).toMatchObject({ level: 'INFO', status: 'TRAINING', step: job.progress.current_step });
-  });
-
-  it('streams metrics frames', async () => {
-    const job = await jobNamed(emulator, SEEDED.trainingWithCheckpoints);
-    const { text } = await firstChunk(`/jobs/${job.job_id}/metrics/stream`);
-    expect(text).toMatch(/^event: metrics\ndata: /);
-    expect(JSON.parse(text.split('data: ')[1] ?? '').metrics.loss).toBeGreaterThan(0);
-  });
-
-  it('ends the stream of a terminal job by itself', async () => {
-    const job = await jobNamed(emulator, SEEDED.failed);
-    const res = await fetch(`${emulator.url}/jobs/${job.job_id}/logs`, {
-      headers: { authorization: `Bearer ${EMULATOR_KEYS.dev}` },
-    });
-    const text = await res.text();
-    expect(text).toContain('event: log');
-    expect(text).toContain('"level":"ERROR"');
-  });
-});
-
 describe('independence', () => {
   it('imports nothing from the gateway: it stands for an upstream the gateway does not control', async () => {
     const { readdir, readFile } = await import('node:fs/promises');

@@ -78,7 +78,7 @@ describe('live hub (in-memory)', () => {
     expect((await nextValue(events)).status).toBe('COMPLETED');
     expect((await events.next()).done).toBe(true);
 
-    expect(hub.stats()).toEqual({ pollers: 0, subscribers: 0 });
+    expect(hub.stats()).toEqual({ pollers: 0, subscribers: 0, relays: 0, streamWatchers: 0 });
     const after = upstream.totalCalls();
     await sleep(INTERVAL * 4);
     expect(upstream.totalCalls()).toBe(after);
@@ -96,7 +96,7 @@ describe('live hub (in-memory)', () => {
     // The newcomers get the poller's latest snapshot at once: no upstream call for them.
     for (const other of others) expect((await nextValue(other)).status).toBe('EVALUATING');
     expect(upstream.totalCalls()).toBe(callsBefore);
-    expect(hub.stats()).toEqual({ pollers: 1, subscribers: 3 });
+    expect(hub.stats()).toEqual({ pollers: 1, subscribers: 3, relays: 0, streamWatchers: 0 });
 
     // One read per interval for all three (allowing for timer slack and jitter).
     upstream.calls.clear();
@@ -106,7 +106,7 @@ describe('live hub (in-memory)', () => {
 
     upstream.evaluations.set('e1', fakeEvaluation('e1', 'FAILED'));
     for (const iterator of [first, ...others]) expect((await nextValue(iterator)).status).toBe('FAILED');
-    expect(hub.stats()).toEqual({ pollers: 0, subscribers: 0 });
+    expect(hub.stats()).toEqual({ pollers: 0, subscribers: 0, relays: 0, streamWatchers: 0 });
   });
 
   it('keeps scopes apart: one poller per scope, and a foreign resource is NOT_FOUND', async () => {
@@ -121,16 +121,16 @@ describe('live hub (in-memory)', () => {
     const theirs = iterate(hub, 'b1', bob);
     await nextValue(mine);
     await nextValue(theirs);
-    expect(hub.stats()).toEqual({ pollers: 2, subscribers: 2 });
+    expect(hub.stats()).toEqual({ pollers: 2, subscribers: 2, relays: 0, streamWatchers: 0 });
     expect(hub.polledTopics().sort()).toEqual(['evaluation:scope-alice:a1', 'evaluation:scope-bob:b1']);
 
     // Bob subscribing to Alice's evaluation does not join Alice's poller: his own read fails.
     const error = await rejection(iterate(hub, 'a1', bob).next());
     expect(error.extensions.code).toBe('NOT_FOUND');
-    expect(hub.stats()).toEqual({ pollers: 2, subscribers: 2 });
+    expect(hub.stats()).toEqual({ pollers: 2, subscribers: 2, relays: 0, streamWatchers: 0 });
     await mine.return?.();
     await theirs.return?.();
-    expect(hub.stats()).toEqual({ pollers: 0, subscribers: 0 });
+    expect(hub.stats()).toEqual({ pollers: 0, subscribers: 0, relays: 0, streamWatchers: 0 });
   });
 
   it('rejects the first next() of an unknown id with NOT_FOUND and leaves nothing behind', async () => {
@@ -138,7 +138,7 @@ describe('live hub (in-memory)', () => {
     const hub = hubFor(upstream);
     const error = await rejection(iterate(hub, 'nope').next());
     expect(error.extensions.code).toBe('NOT_FOUND');
-    expect(hub.stats()).toEqual({ pollers: 0, subscribers: 0 });
+    expect(hub.stats()).toEqual({ pollers: 0, subscribers: 0, relays: 0, streamWatchers: 0 });
     await sleep(INTERVAL * 3);
     expect(upstream.totalCalls()).toBe(1);
   });
@@ -162,9 +162,9 @@ describe('live hub (in-memory)', () => {
     const pending = a.next();
     await a.return?.();
     expect((await pending).done).toBe(true);
-    expect(hub.stats()).toEqual({ pollers: 1, subscribers: 1 });
+    expect(hub.stats()).toEqual({ pollers: 1, subscribers: 1, relays: 0, streamWatchers: 0 });
     await b.return?.();
-    expect(hub.stats()).toEqual({ pollers: 0, subscribers: 0 });
+    expect(hub.stats()).toEqual({ pollers: 0, subscribers: 0, relays: 0, streamWatchers: 0 });
     const calls = upstream.totalCalls();
     await sleep(INTERVAL * 5);
     expect(upstream.totalCalls()).toBe(calls);
@@ -180,7 +180,7 @@ describe('live hub (in-memory)', () => {
     const pending = events.next();
     controller.abort();
     expect((await pending).done).toBe(true);
-    expect(hub.stats()).toEqual({ pollers: 0, subscribers: 0 });
+    expect(hub.stats()).toEqual({ pollers: 0, subscribers: 0, relays: 0, streamWatchers: 0 });
   });
 
   it('rides out an outage: last state kept, resumes, terminal delivered exactly once', async () => {
@@ -207,7 +207,7 @@ describe('live hub (in-memory)', () => {
 
     await consumed;
     expect(seen).toEqual(['EVALUATING', 'COMPLETED']);
-    expect(hub.stats()).toEqual({ pollers: 0, subscribers: 0 });
+    expect(hub.stats()).toEqual({ pollers: 0, subscribers: 0, relays: 0, streamWatchers: 0 });
   });
 
   it('backs off during an outage and honours Retry-After', async () => {
@@ -262,7 +262,7 @@ describe('live hub (in-memory)', () => {
     const error = await rejection(events.next());
     expect(error.extensions.code).toBe('UPSTREAM_UNAVAILABLE');
     expect(Date.now() - started).toBeGreaterThanOrEqual(200);
-    expect(hub.stats()).toEqual({ pollers: 0, subscribers: 0 });
+    expect(hub.stats()).toEqual({ pollers: 0, subscribers: 0, relays: 0, streamWatchers: 0 });
   });
 
   it('close() ends every watch and stops every poller', async () => {
@@ -278,7 +278,7 @@ describe('live hub (in-memory)', () => {
     await hub.close();
     expect((await pending).done).toBe(true);
     expect((await b.next()).done).toBe(true);
-    expect(hub.stats()).toEqual({ pollers: 0, subscribers: 0 });
+    expect(hub.stats()).toEqual({ pollers: 0, subscribers: 0, relays: 0, streamWatchers: 0 });
     expect(() => hub.watch('evaluation', 'e1', alice)).toThrow(/shutting down/);
   });
 });
@@ -314,7 +314,7 @@ describe('live hub (two instances over a shared channel and lease)', () => {
     upstream.evaluations.set('e1', fakeEvaluation('e1', 'COMPLETED', 0.8));
     expect((await nextValue(otherIterator)).status).toBe('COMPLETED');
     expect((await otherIterator.next()).done).toBe(true);
-    expect(other.stats()).toEqual({ pollers: 0, subscribers: 0 });
+    expect(other.stats()).toEqual({ pollers: 0, subscribers: 0, relays: 0, streamWatchers: 0 });
   });
 
   it('takes over from a holder that dies without releasing, within two intervals', async () => {

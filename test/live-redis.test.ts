@@ -146,7 +146,8 @@ describe.skipIf(!hasRedis)('with Redis', () => {
       await Promise.all([onA.finished, onB.finished]);
       expect(statuses(onA.events).at(-1)).toBe('COMPLETED');
       expect(statuses(onB.events)).toEqual(statuses(onA.events));
-      for (const instance of [a, b]) expect(instance.hub.stats()).toEqual({ pollers: 0, subscribers: 0 });
+      for (const instance of [a, b])
+        expect(instance.hub.stats()).toEqual({ pollers: 0, subscribers: 0, relays: 0, streamWatchers: 0 });
       expect(await redis.keys(`${prefix}*`)).toEqual([]);
     });
 
@@ -165,7 +166,7 @@ describe.skipIf(!hasRedis)('with Redis', () => {
       emulator.advance(120_000);
       await onOther.finished;
       expect(statuses(onOther.events)).toEqual(['EVALUATING', 'COMPLETED']);
-      expect(other.hub.stats()).toEqual({ pollers: 0, subscribers: 0 });
+      expect(other.hub.stats()).toEqual({ pollers: 0, subscribers: 0, relays: 0, streamWatchers: 0 });
     });
 
     it('takes over from a holder that died without releasing its lease', async () => {

@@ -73,7 +73,7 @@ describe('live status over graphql-ws', () => {
     expect(seen).toEqual(expect.arrayContaining(['QUEUED', 'PREPARING', 'EVALUATING', 'COMPLETED']));
     expect(seen.filter((status) => status === 'EVALUATING').length).toBeGreaterThanOrEqual(2);
     expect(watch.errors).toEqual([]);
-    expect(instance.hub.stats()).toEqual({ pollers: 0, subscribers: 0 });
+    expect(instance.hub.stats()).toEqual({ pollers: 0, subscribers: 0, relays: 0, streamWatchers: 0 });
   });
 
   it('takes the id inline in the document as well as in a variable', async () => {
@@ -96,7 +96,7 @@ describe('live status over graphql-ws', () => {
     await foreign.finished;
     expect(foreign.errors[0]?.extensions?.code).toBe('NOT_FOUND');
     expect(foreign.events).toEqual([]);
-    expect(instance.hub.stats()).toEqual({ pollers: 0, subscribers: 0 });
+    expect(instance.hub.stats()).toEqual({ pollers: 0, subscribers: 0, relays: 0, streamWatchers: 0 });
   });
 
   it('watches training jobs too, one poller per tenant, never shared', async () => {
@@ -111,7 +111,7 @@ describe('live status over graphql-ws', () => {
     const acme = record(client(), JOB_UPDATED, { id: acmeJob });
     const globex = record(client(EMULATOR_KEYS.otherTenant), JOB_UPDATED, { id: globexJob });
     await eventually(() => acme.events.length === 1 && globex.events.length === 1, 'both first events');
-    expect(instance.hub.stats()).toEqual({ pollers: 2, subscribers: 2 });
+    expect(instance.hub.stats()).toEqual({ pollers: 2, subscribers: 2, relays: 0, streamWatchers: 0 });
     const step = (watch: typeof acme, i: number) =>
       (watch.events[i] as { trainingJobUpdated: { progress: { currentStep: number } } }).trainingJobUpdated.progress
         .currentStep;
@@ -144,7 +144,7 @@ describe('live status over graphql-ws', () => {
     await eventually(() => others.every((watch) => watch.events.length === 1), 'the other subscribers');
     // The newcomers were served from the poller's latest snapshot.
     expect(polls() - before).toBeLessThanOrEqual(1);
-    expect(instance.hub.stats()).toEqual({ pollers: 1, subscribers: 6 });
+    expect(instance.hub.stats()).toEqual({ pollers: 1, subscribers: 6, relays: 0, streamWatchers: 0 });
 
     emulator.resetStats();
     await sleep(500);
@@ -172,7 +172,7 @@ describe('live status over graphql-ws', () => {
       record(disconnecting, EVALUATION_UPDATED, { id }),
     ];
     await eventually(() => watches.every((watch) => watch.events.length === 1), 'both subscribed');
-    expect(instance.hub.stats()).toEqual({ pollers: 1, subscribers: 2 });
+    expect(instance.hub.stats()).toEqual({ pollers: 1, subscribers: 2, relays: 0, streamWatchers: 0 });
     await disconnecting.dispose();
     await eventually(() => instance.hub.stats().subscribers === 0, 'disconnect releases');
     expect(instance.hub.stats().pollers).toBe(0);
@@ -197,7 +197,7 @@ describe('live status over graphql-ws', () => {
     await watch.finished;
     expect(watch.completed).toBe(true);
     expect(statuses(watch.events)).toEqual(['EVALUATING', 'COMPLETED']);
-    expect(instance.hub.stats()).toEqual({ pollers: 0, subscribers: 0 });
+    expect(instance.hub.stats()).toEqual({ pollers: 0, subscribers: 0, relays: 0, streamWatchers: 0 });
   });
 
   it('ends with UPSTREAM_UNAVAILABLE after pollGiveUpMs of continuous failure', async () => {
@@ -209,7 +209,7 @@ describe('live status over graphql-ws', () => {
     emulator.setFaults([{ route: POLL_ROUTE, kind: 'status', status: 503 }]);
     await watch.finished;
     expect(watch.errors[0]?.extensions?.code).toBe('UPSTREAM_UNAVAILABLE');
-    expect(instance.hub.stats()).toEqual({ pollers: 0, subscribers: 0 });
+    expect(instance.hub.stats()).toEqual({ pollers: 0, subscribers: 0, relays: 0, streamWatchers: 0 });
   });
 
   it('stop(): /ready turns 503, live sockets close with 1001, the hub empties', async () => {
@@ -244,7 +244,7 @@ describe('live status over graphql-ws', () => {
     await stopping;
     await watch.finished;
     expect(watch.closeCode ?? watching.closeCodes[0]).toBe(1001);
-    expect(instance.hub.stats()).toEqual({ pollers: 0, subscribers: 0 });
+    expect(instance.hub.stats()).toEqual({ pollers: 0, subscribers: 0, relays: 0, streamWatchers: 0 });
   });
 });
 
@@ -263,14 +263,14 @@ describe('live status over SSE', () => {
     expect(seen[0]).toBe('QUEUED');
     expect(seen.at(-1)).toBe('COMPLETED');
     expect(sse.events.at(-1)?.event).toBe('complete');
-    expect(instance.hub.stats()).toEqual({ pollers: 0, subscribers: 0 });
+    expect(instance.hub.stats()).toEqual({ pollers: 0, subscribers: 0, relays: 0, streamWatchers: 0 });
   });
 
   it('releases the subscriber when the client aborts', async () => {
     const id = await seededEvaluation(emulator, 'EVALUATING');
     const sse = await recordSse(instance.server.url, EMULATOR_KEYS.dev, EVALUATION_UPDATED, { id });
     await eventually(() => sse.events.length === 1, 'first SSE event');
-    expect(instance.hub.stats()).toEqual({ pollers: 1, subscribers: 1 });
+    expect(instance.hub.stats()).toEqual({ pollers: 1, subscribers: 1, relays: 0, streamWatchers: 0 });
     sse.abort();
     await eventually(() => instance.hub.stats().subscribers === 0, 'abort releases');
     expect(instance.hub.stats().pollers).toBe(0);
@@ -285,6 +285,6 @@ describe('live status over SSE', () => {
       (event) => (event.data as { errors?: Array<{ extensions?: { code?: string } }> } | null)?.errors ?? [],
     );
     expect(errors[0]?.extensions?.code).toBe('NOT_FOUND');
-    expect(instance.hub.stats()).toEqual({ pollers: 0, subscribers: 0 });
+    expect(instance.hub.stats()).toEqual({ pollers: 0, subscribers: 0, relays: 0, streamWatchers: 0 });
   });
 });

@@ -1,4 +1,10 @@
-import type { CoordinatorClient, CoordinatorResponse, QueryValue, RequestOptions } from './client.js';
+import type {
+  CoordinatorClient,
+  CoordinatorEventStream,
+  CoordinatorResponse,
+  QueryValue,
+  RequestOptions,
+} from './client.js';
 import type {
   BenchmarkSpec,
   CachedDataset,
@@ -10,15 +16,20 @@ import type {
   JobMetrics,
   ListEvaluationsParams,
   ListParams,
+  LogLine,
+  MetricsSnapshot,
   Page,
   QueueInfo,
   RateLimitInfo,
+  StreamChunk,
+  StreamPosition,
   SubmittedEvaluation,
   SubmittedJob,
   TrainingJob,
   TrainingJobRequest,
 } from './domain.js';
 import { CoordinatorError } from './errors.js';
+import { streamError } from './event-stream.js';
 import {
   normalizeCluster,
   normalizeDataCache,
@@ -28,6 +39,8 @@ import {
   normalizeJob,
   normalizeJobMetrics,
   normalizeJobPage,
+  normalizeLogLine,
+  normalizeMetricsSnapshot,
   normalizeNode,
   normalizeNodes,
   normalizeQueue,
@@ -54,6 +67,14 @@ export interface CoordinatorApi {
   getEvaluation(evaluationId: string): Promise<Evaluation>;
   listEvaluations(params?: ListEvaluationsParams): Promise<Page<Evaluation>>;
   validateData(uris: readonly string[]): Promise<DataValidationResult[]>;
+  /**
+   * `GET /jobs/{id}/logs` as an open stream of chunks; ends after the chunk with `done` (the job
+   * is terminal) or when the connection drops, and throws the `event: error` it may carry (after
+   * the lines that came before it). Rejects like any GET when the stream cannot be opened.
+   */
+  streamJobLogs(jobId: string, position: StreamPosition): Promise<AsyncIterable<StreamChunk<LogLine>>>;
+  /** `GET /jobs/{id}/metrics/stream`, like `streamJobLogs`. */
+  streamJobMetrics(jobId: string, position: StreamPosition): Promise<AsyncIterable<StreamChunk<MetricsSnapshot>>>;
   /** `POST /jobs`. Never retried: the coordinator has no idempotency (see `SubmittedJob`). */
   submitJob(request: TrainingJobRequest): Promise<SubmittedJob>;
   getDataCache(): Promise<CachedDataset[]>;
@@ -258,6 +279,15 @@ class ScopedCoordinatorApi implements CoordinatorApi {
     }
   }
 
+  streamJobLogs(jobId: string, position: StreamPosition): Promise<AsyncIterable<StreamChunk<LogLine>>> {
+    const query: Query = { tail: position.since === null ? position.tail : undefined };
+    return this.stream('/jobs/{job_id}/logs', jobId, query, position, normalizeLogLine);
+  }
+
+  streamJobMetrics(jobId: string, position: StreamPosition): Promise<AsyncIterable<StreamChunk<MetricsSnapshot>>> {
+    return this.stream('/jobs/{job_id}/metrics/stream', jobId, {}, position, normalizeMetricsSnapshot);
+  }
+
   getQueue(): Promise<QueueInfo> {
     return this.get('/queue', normalizeQueue);
   }
@@ -341,6 +371,25 @@ class ScopedCoordinatorApi implements CoordinatorApi {
     return this.post(route, (data) => normalizeJob(data, jobId), compact(body), { job_id: jobId });
   }
 
+  private async stream<T>(
+    route: string,
+    jobId: string,
+    query: Query,
+    position: StreamPosition,
+    normalize: (data: unknown, id: string | null) => T,
+  ): Promise<AsyncIterable<StreamChunk<T>>> {
+    const stream = await this.client.stream({
+      route,
+      params: { job_id: jobId },
+      query,
+      credential: this.scope.credential,
+      lastEventId: position.since,
+      signal: this.scope.signal,
+      idleTimeoutMs: position.idleTimeoutMs,
+    });
+    return readChunks(stream, { method: 'GET', label: `GET ${route}`, credential: this.scope.credential }, normalize);
+  }
+
   private noteRateLimit(info: RateLimitInfo): void {
     this.latestRateLimit = info;
     this.scope.onRateLimit?.(info);
@@ -400,6 +449,54 @@ export function isAmbiguousFailure(error: unknown): boolean {
     }
     default:
       return false;
+  }
+}
+
+/**
+ * Event-stream frames as domain chunks: `data: [DONE]` ends the stream, `event: error` becomes the
+ * `CoordinatorError` it describes, and a `data:` that is not JSON is a malformed reply. What came
+ * before a failure in the same read is delivered first.
+ */
+async function* readChunks<T>(
+  stream: CoordinatorEventStream,
+  origin: { method: string; label: string; credential: string | null },
+  normalize: (data: unknown, id: string | null) => T,
+): AsyncGenerator<StreamChunk<T>> {
+  try {
+    for await (const events of stream) {
+      const items: T[] = [];
+      let failure: CoordinatorError | null = null;
+      let done = false;
+      for (const event of events) {
+        if (event.event === 'error') {
+          failure = streamError(origin, event.data);
+          break;
+        }
+        if (event.data === '[DONE]') {
+          done = true;
+          break;
+        }
+        let data: unknown;
+        try {
+          data = JSON.parse(event.data);
+        } catch {
+          failure = new CoordinatorError({
+            kind: 'malformed',
+            code: 'MALFORMED_RESPONSE',
+            message: `${origin.label} sent an event whose data is not JSON`,
+            method: origin.method,
+            route: origin.label,
+          });
+          break;
+        }
+        items.push(normalize(data, event.id));
+      }
+      if (items.length > 0 || done) yield { items, done };
+      if (failure) throw failure;
+      if (done) return;
+    }
+  } finally {
+    stream.close();
   }
 }
 

@@ -19,10 +19,12 @@ import {
   isUpstreamFailureStatus,
 } from './breaker.js';
 import { CoordinatorError } from './errors.js';
+import { type CoordinatorEventStream, openEventStream } from './event-stream.js';
 import { type CoordinatorResponse, readReply } from './reply.js';
 import { createRetryPolicy, type RetryOptions, sleep } from './retry.js';
 
 export type { BreakerState, CircuitBreakerOptions } from './breaker.js';
+export type { CoordinatorEventStream, SseEvent } from './event-stream.js';
 export type { CoordinatorResponse } from './reply.js';
 export type { RetryOptions } from './retry.js';
 
@@ -51,6 +53,12 @@ export interface CoordinatorClientOptions {
   connections?: number;
   /** Injectable transport (tests, proxies). Default: one undici `Pool` for the origin, owned by the client. */
   dispatcher?: Dispatcher;
+  /**
+   * Connections for event streams, kept apart from the request pool: a stream holds its connection
+   * for as long as it runs, and must never leave calls queueing behind it. Default 256 (ignored
+   * with an injected dispatcher, which then carries streams too).
+   */
+  streamConnections?: number;
   /**
    * Called once per attempt, and once for a call an open circuit refused (status null, errorCode
    * `CIRCUIT_OPEN`); exceptions it throws are ignored.
@@ -81,6 +89,20 @@ export interface RequestOptions {
   deadline?: number;
 }
 
+/** One event-stream read (`GET` answered with `text/event-stream`). */
+export interface StreamRequestOptions {
+  route: string;
+  params?: Record<string, string>;
+  query?: Record<string, QueryValue>;
+  credential: string | null;
+  /** Sent as `Last-Event-ID`: the upstream resumes right after it. */
+  lastEventId?: string | null;
+  /** Closes the stream (or fails the open) with kind `aborted`. */
+  signal?: AbortSignal;
+  /** Silence after which the stream counts as dropped (the upstream sends heartbeats). */
+  idleTimeoutMs: number;
+}
+
 /** A connection to one coordinator. */
 export interface CoordinatorClient {
   /**
@@ -89,6 +111,11 @@ export interface CoordinatorClient {
    * anything is sent (an empty id would otherwise turn `/jobs/{job_id}` into `/jobs/`).
    */
   request<T = unknown>(options: RequestOptions): Promise<CoordinatorResponse<T>>;
+  /**
+   * Opens an event stream; rejects with `CoordinatorError` like `request` when the coordinator
+   * answers with an error or anything but an event stream. Never retried: the reader resumes.
+   */
+  stream(options: StreamRequestOptions): Promise<CoordinatorEventStream>;
   /** Closes the owned pool (an injected dispatcher is left to its owner). */
   close(): Promise<void>;
   /**
@@ -219,6 +246,7 @@ export function createCoordinatorClient(options: CoordinatorClientOptions): Coor
   const ownsDispatcher = options.dispatcher === undefined;
   const dispatcher: Dispatcher =
     options.dispatcher ?? new Pool(origin, { connections: options.connections ?? 64, pipelining: 1 });
+  let streamDispatcher: Dispatcher | null = options.dispatcher ?? null;
   const routes = new Map<string, CompiledRoute>();
   let closed: Promise<void> | null = null;
 
@@ -383,11 +411,43 @@ export function createCoordinatorClient(options: CoordinatorClientOptions): Coor
     }
   }
 
+  function stream(o: StreamRequestOptions): Promise<CoordinatorEventStream> {
+    const headers: Record<string, string> = { accept: 'text/event-stream' };
+    if (o.credential !== null) headers.authorization = o.credential;
+    if (o.lastEventId) headers['last-event-id'] = o.lastEventId;
+    const label = `GET ${o.route}`;
+    if (closed !== null) {
+      const error = new CoordinatorError({
+        kind: 'network',
+        code: 'UNAVAILABLE',
+        message: `${label}: the coordinator client is closed`,
+        method: 'GET',
+        route: label,
+      });
+      return Promise.reject(error);
+    }
+    streamDispatcher ??= new Pool(origin, { connections: options.streamConnections ?? 256, pipelining: 1 });
+    return openEventStream({
+      origin: { method: 'GET', label, credential: o.credential },
+      dispatcher: streamDispatcher,
+      url: { origin, path: fillRoute(compiled(o.route), o.route, o.params) + buildQuery(o.query) },
+      headers,
+      signal: o.signal,
+      connectTimeoutMs: timeoutMs,
+      idleTimeoutMs: o.idleTimeoutMs,
+    });
+  }
+
   return {
     request,
+    stream,
     breakerStates: () => breakers.states(),
     close(): Promise<void> {
-      if (closed === null) closed = ownsDispatcher ? dispatcher.close() : Promise.resolve();
+      if (closed === null) {
+        // Open streams are cut rather than waited for: they would never end on their own.
+        const streams = ownsDispatcher ? streamDispatcher?.destroy() : undefined;
+        closed = Promise.all([ownsDispatcher ? dispatcher.close() : undefined, streams]).then(() => {});
+      }
       return closed;
     },
   };

@@ -190,6 +190,42 @@ export interface JobMetrics {
   raw: unknown;
 }
 
+/** One line of a training job's log stream. */
+export interface LogLine {
+  /** The coordinator's event id (a rising sequence number): what a resume starts after. */
+  sequence: string | null;
+  timestamp: string | null;
+  /** INFO, WARN, ERROR, ... as the coordinator spells it. */
+  level: string | null;
+  message: string;
+  step: number | null;
+}
+
+/** One metrics snapshot of a training job's metrics stream. */
+export interface MetricsSnapshot {
+  /** The coordinator's event id (a rising sequence number). */
+  sequence: string | null;
+  step: number | null;
+  recordedAt: string | null;
+  /** Metric name → value; values that are not numbers are left out. */
+  values: Record<string, number>;
+}
+
+/** What one read of an event stream delivered: items in order; `done` once the job is terminal. */
+export interface StreamChunk<T> {
+  items: T[];
+  done: boolean;
+}
+
+/** Where a stream read starts: after `since` when given, else with the last `tail` items. */
+export interface StreamPosition {
+  since: string | null;
+  /** Logs only; the coordinator's default (100) when omitted. */
+  tail?: number;
+  /** Silence after which the connection counts as dropped (the coordinator sends heartbeats). */
+  idleTimeoutMs: number;
+}
+
 /** What waits in the shared scheduling queue: a training job or an evaluation. */
 export type WorkloadType = 'TRAINING' | 'EVALUATION' | 'UNKNOWN';
 

@@ -138,6 +138,31 @@ const CODE_BY_STATUS: Readonly<Record<number, string>> = {
   504: 'DEADLINE_EXCEEDED',
 };
 
+/** The contract's codes that name their status; `codeForStatus` covers the rest. */
+const STATUS_BY_CODE: Readonly<Record<string, number>> = {
+  AUTH_TOKEN_MISSING: 401,
+  AUTH_TOKEN_INVALID: 401,
+  SESSION_EXPIRED: 401,
+  AUTH_INSUFFICIENT_SCOPE: 403,
+  AUTHZ_PERMISSION_DENIED: 403,
+  VALIDATION_ERROR: 422,
+  RATE_LIMITED: 429,
+  INVALID_ARGUMENT: 400,
+  NOT_FOUND: 404,
+  FAILED_PRECONDITION: 409,
+  UNAVAILABLE: 503,
+  DEADLINE_EXCEEDED: 504,
+  INTERNAL: 500,
+};
+
+/**
+ * The HTTP status an error code stands for, when an error arrives without one (an `event: error`
+ * frame inside a 200 event stream); 500 for a code the contract does not list.
+ */
+export function statusForCode(code: string): number {
+  return STATUS_BY_CODE[code] ?? 500;
+}
+
 /**
  * The code to report when a non-2xx reply carries none: the contract's own vocabulary where the
  * status has an obvious counterpart, so downstream mapping need not special-case bodiless errors.

@@ -23,6 +23,8 @@ import {
   type JobMetrics,
   type JobStatus,
   type KnownJobStatus,
+  type LogLine,
+  type MetricsSnapshot,
   NODE_STATUSES,
   type NodeStatus,
   type Page,
@@ -788,4 +790,27 @@ export function evaluationLabelsOf(value: unknown): StringMap {
   const labels = toStringMap(rec(value).labels);
   for (const key of STRUCTURAL_LABELS) delete labels[key];
   return labels;
+}
+
+/** One `data:` of the log stream: `{"ts", "level", "message", "step"?}`; `id` is the event's id. */
+export function normalizeLogLine(value: unknown, id: string | null): LogLine {
+  const o = rec(value);
+  return {
+    sequence: id,
+    timestamp: toTimestamp(o.ts ?? o.timestamp),
+    level: optStr(o.level),
+    message: str(o.message) ?? '',
+    step: toNumber(o.step),
+  };
+}
+
+/** One `data:` of the metrics stream: `{"step", "recorded_at", "values"}` (`metrics` also read). */
+export function normalizeMetricsSnapshot(value: unknown, id: string | null): MetricsSnapshot {
+  const o = rec(value);
+  return {
+    sequence: id,
+    step: toNumber(o.step),
+    recordedAt: toTimestamp(o.recorded_at),
+    values: toNumberMap(o.values ?? o.metrics),
+  };
 }

@@ -28,11 +28,22 @@ export interface JsonReply {
 export interface Live {
   now(): number;
   every(ms: number, tick: () => void): () => void;
+  /** Real ms of silence after which an open stream sends a `:` heartbeat. */
+  heartbeatMs: number;
 }
+
+/** A fault that strikes an event stream after `afterEvents` events instead of at once. */
+export type StreamFault = { afterEvents: number } & (
+  | { kind: 'status'; code: string; retryAfter: number | undefined }
+  | { kind: 'reset' | 'malformed' | 'hang' }
+);
 
 export interface StreamContext extends HandlerContext {
   res: ServerResponse;
   live: Live;
+  /** The request's `Last-Event-ID` header, if any. */
+  lastEventId: string | undefined;
+  streamFault: StreamFault | undefined;
 }
 
 interface RouteBase {

@@ -27,6 +27,8 @@ export function defaultCodeFor(status: number): string {
 /** What to do to one request. Latency faults add up; the first other fault that fires wins. */
 export interface FaultDecision {
   latencyMs: number;
+  /** For event streams: the action strikes after this many events (undefined: at once). */
+  afterEvents?: number;
   action:
     | ({ kind: 'status'; status: number; code: string; retryAfter: number | undefined } & AfterHandling)
     | ({ kind: 'reset' | 'malformed' | 'hang' } & AfterHandling)
@@ -57,6 +59,9 @@ function validate(spec: FaultSpec): void {
     throw new TypeError(`${where}: count must be a non-negative integer`);
   }
   if (spec.latencyMs !== undefined && !(spec.latencyMs >= 0)) throw new TypeError(`${where}: latencyMs must be >= 0`);
+  if (spec.afterEvents !== undefined && !(Number.isInteger(spec.afterEvents) && spec.afterEvents >= 0)) {
+    throw new TypeError(`${where}: afterEvents must be a non-negative integer`);
+  }
   if (spec.retryAfter !== undefined && !(spec.retryAfter >= 0))
     throw new TypeError(`${where}: retryAfter must be >= 0`);
   if (spec.afterHandling && spec.kind === 'latency') {
@@ -122,6 +127,7 @@ export class FaultInjector {
           afterHandling: spec.afterHandling ?? false,
         };
       } else decision.action = { kind: spec.kind, afterHandling: spec.afterHandling ?? false };
+      if (spec.afterEvents !== undefined) decision.afterEvents = spec.afterEvents;
     }
     return decision;
   }

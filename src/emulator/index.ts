@@ -16,7 +16,7 @@ export { EMULATOR_KEYS } from './auth.js';
 export type { Emulator, EmulatorOptions, EmulatorStats, FaultKind, FaultSpec, ResultShape } from './types.js';
 
 function checkOptions(options: EmulatorOptions): void {
-  const { speed, seedJobs, rateLimitPerMinute, latencyMs, resultShape } = options;
+  const { speed, seedJobs, rateLimitPerMinute, latencyMs, resultShape, streamHeartbeatMs } = options;
   if (speed !== undefined && !(Number.isFinite(speed) && speed >= 0)) throw new RangeError('speed must be >= 0');
   if (seedJobs !== undefined && !(Number.isInteger(seedJobs) && seedJobs >= 0)) {
     throw new RangeError('seedJobs must be a non-negative integer');
@@ -25,6 +25,8 @@ function checkOptions(options: EmulatorOptions): void {
     throw new RangeError('rateLimitPerMinute must be a positive integer or null');
   }
   if (latencyMs !== undefined && !(latencyMs >= 0)) throw new RangeError('latencyMs must be >= 0');
+  if (streamHeartbeatMs !== undefined && !(streamHeartbeatMs > 0))
+    throw new RangeError('streamHeartbeatMs must be > 0');
   if (resultShape !== undefined && !RESULT_SHAPES.includes(resultShape)) {
     throw new RangeError(`resultShape must be one of ${RESULT_SHAPES.join(', ')}`);
   }
@@ -90,6 +92,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     controls,
     shape: defaultShape,
     latencyMs: options.latencyMs ?? 0,
+    streamHeartbeatMs: options.streamHeartbeatMs ?? 10_000,
   };
 
   const server = createServer(createRequestListener(runtime));

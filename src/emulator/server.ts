@@ -30,6 +30,7 @@ export interface Runtime {
   shape: ResultShape;
   /** Added to every ScaiMind reply. */
   readonly latencyMs: number;
+  readonly streamHeartbeatMs: number;
 }
 
 function rateLimitHeaders(res: ServerResponse, verdict: RateLimitVerdict): void {
@@ -102,8 +103,9 @@ async function handleScaiMind(
   const decision = rt.faults.decide(route.method, route.template);
   await rt.timers.sleep(rt.latencyMs + decision.latencyMs);
   if (res.destroyed) return;
+  const midStream = route.kind === 'stream' && decision.afterEvents !== undefined;
   const after = decision.action?.afterHandling ? decision.action : undefined;
-  if (after === undefined && applyFault(decision.action, req, res, requestId)) return;
+  if (!midStream && after === undefined && applyFault(decision.action, req, res, requestId)) return;
 
   const principal = authenticate(req.headers.authorization);
   authorize(principal, route.permission);
@@ -127,10 +129,20 @@ async function handleScaiMind(
     sendOk(res, reply.status, reply.data);
     return;
   }
+  const lastEventId = req.headers['last-event-id'];
   const streamCtx: StreamContext = {
     ...ctx,
     res,
-    live: { now: () => rt.clock.now(), every: (ms, tick) => rt.timers.every(ms, tick) },
+    live: {
+      now: () => rt.clock.now(),
+      every: (ms, tick) => rt.timers.every(ms, tick),
+      heartbeatMs: rt.streamHeartbeatMs,
+    },
+    lastEventId: typeof lastEventId === 'string' ? lastEventId : undefined,
+    streamFault:
+      midStream && decision.action !== undefined
+        ? { ...decision.action, afterEvents: decision.afterEvents ?? 0 }
+        : undefined,
   };
   route.handle(streamCtx);
 }

@@ -22,6 +22,8 @@ export interface EmulatorOptions {
   latencyMs?: number;
   /** Seeds the PRNG used by probabilistic faults (default fixed). */
   randomSeed?: number;
+  /** Real ms of silence after which an open event stream sends a `:` heartbeat (default 10000). */
+  streamHeartbeatMs?: number;
 }
 
 export type FaultKind = 'status' | 'latency' | 'reset' | 'malformed' | 'hang';
@@ -42,6 +44,11 @@ export interface FaultSpec {
   probability?: number;
   /** Only the next N matching calls; default unlimited. */
   count?: number;
+  /**
+   * Event-stream routes only: let this many events through, then strike mid-stream (`reset` drops
+   * the connection, `status` sends `event: error`, `hang` goes silent, `malformed` sends a bad frame).
+   */
+  afterEvents?: number;
   /**
    * Run the request first (its effects happen: a POST /jobs creates the job), then fail it this
    * way instead of answering: the ambiguous failure the docs warn about. JSON routes only; not

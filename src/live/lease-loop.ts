@@ -56,7 +56,9 @@ export function createLeaseLoop(options: LeaseLoopOptions): LeaseLoop {
     if (!holding) return contend();
     let kept = false;
     try {
-      kept = await store.renew(key, owner, ttlMs);
+      // A renewal that came too late (a busy event loop) finds the lease expired: take it again
+      // unless another instance already has, rather than hand over to nobody and start afresh.
+      kept = (await store.renew(key, owner, ttlMs)) || (await store.acquire(key, owner, ttlMs));
     } catch (error) {
       // Redis is unreachable: keep reading. Two instances reading for a while costs a few calls;
       // nobody reading would freeze every subscriber with no end.

@@ -9,22 +9,7 @@ import { fromCoordinatorError, gatewayError } from '../errors.js';
 import { type IntervalBounds, nextPollDelay } from './policy.js';
 import { snapshotOf } from './snapshot.js';
 import type { Snapshot, WatchedKind, WatchedResource } from './types.js';
-
-/**
- * Failures that polling again cannot fix: the id is unknown, belongs to another tenant, or the
- * token cannot read it. Everything else (5xx, timeouts, 429, network) is an outage to sit out.
- */
-export function isPermanentFailure(error: unknown): error is CoordinatorError {
-  return (
-    error instanceof CoordinatorError &&
-    error.kind === 'http' &&
-    error.status !== null &&
-    error.status >= 400 &&
-    error.status < 500 &&
-    error.status !== 408 &&
-    error.status !== 429
-  );
-}
+import { isPermanentFailure } from './upstream.js';
 
 export interface PollerOptions<K extends WatchedKind> {
   kind: K;

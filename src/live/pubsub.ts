@@ -15,14 +15,28 @@ export interface TopicSubscription<M> {
   unsubscribe(): Promise<void>;
 }
 
+/** Items appended to a topic's journal along with a publication. */
+export interface JournalAppend {
+  entries: readonly unknown[];
+  /** Only the latest this many entries are kept. */
+  maxEntries: number;
+  /** The journal goes this long after its latest append. */
+  ttlMs: number;
+}
+
 export interface LivePubSub<M> {
   /** Resolves once every later `publish` on `topic` reaches `handler`. */
   subscribe(topic: string, handler: (message: M) => void): Promise<TopicSubscription<M>>;
-  /** Delivers `message` to every subscriber of `topic` and retains it for `retainMs`. */
-  publish(topic: string, message: M, retainMs: number): Promise<void>;
+  /**
+   * Delivers `message` to every subscriber of `topic` and retains it for `retainMs`; with
+   * `journal`, appends its entries to the topic's journal first (one atomic step).
+   */
+  publish(topic: string, message: M, retainMs: number, journal?: JournalAppend): Promise<void>;
+  /** The topic's journal, oldest first (entries as appended; the caller knows their type). */
+  journal(topic: string): Promise<unknown[]>;
   /** Retains `message` for `retainMs` without delivering it (refreshes an unchanged state). */
   retain(topic: string, message: M, retainMs: number): Promise<void>;
-  /** Forgets the retained message (nobody polls the resource any more). */
+  /** Forgets the retained message (nobody reads the resource any more); the journal stays until it expires. */
   clearRetained(topic: string): Promise<void>;
   /** Drops every handler; connections passed in stay open (their owner closes them). */
   close(): Promise<void>;
@@ -32,6 +46,7 @@ export interface LivePubSub<M> {
 export function createMemoryPubSub<M>(now: () => number = Date.now): LivePubSub<M> {
   const handlers = new Map<string, Set<(message: M) => void>>();
   const retained = new Map<string, { message: M; expiresAt: number }>();
+  const journals = new Map<string, { entries: unknown[]; expiresAt: number }>();
 
   const deliver = (topic: string, message: M) => {
     for (const handler of handlers.get(topic) ?? []) handler(message);
@@ -55,9 +70,21 @@ export function createMemoryPubSub<M>(now: () => number = Date.now): LivePubSub<
         },
       };
     },
-    async publish(topic, message, retainMs) {
+    async publish(topic, message, retainMs, journal) {
+      if (journal && journal.entries.length > 0) {
+        const kept = journals.get(topic);
+        const entries = kept && kept.expiresAt > now() ? kept.entries : [];
+        entries.push(...journal.entries);
+        if (entries.length > journal.maxEntries) entries.splice(0, entries.length - journal.maxEntries);
+        journals.set(topic, { entries, expiresAt: now() + journal.ttlMs });
+      }
       retained.set(topic, { message, expiresAt: now() + retainMs });
       deliver(topic, message);
+    },
+    async journal(topic) {
+      const kept = journals.get(topic);
+      if (kept && kept.expiresAt <= now()) journals.delete(topic);
+      return kept && kept.expiresAt > now() ? [...kept.entries] : [];
     },
     async retain(topic, message, retainMs) {
       retained.set(topic, { message, expiresAt: now() + retainMs });
@@ -68,6 +95,7 @@ export function createMemoryPubSub<M>(now: () => number = Date.now): LivePubSub<
     async close() {
       handlers.clear();
       retained.clear();
+      journals.clear();
     },
   };
 }
@@ -86,6 +114,7 @@ export function createRedisPubSub<M>(options: RedisPubSubOptions): LivePubSub<M>
   const { publisher, subscriber, prefix } = options;
   const channelOf = (topic: string) => `${prefix}ch:${topic}`;
   const retainedKeyOf = (topic: string) => `${prefix}retained:${topic}`;
+  const journalKeyOf = (topic: string) => `${prefix}journal:${topic}`;
   const handlers = new Map<string, Set<(message: M) => void>>();
   /** SUBSCRIBE commands in flight, so concurrent subscribers of one channel wait for the same one. */
   const subscribing = new Map<string, Promise<unknown>>();
@@ -138,14 +167,34 @@ export function createRedisPubSub<M>(options: RedisPubSubOptions): LivePubSub<M>
         throw error;
       }
     },
-    async publish(topic, message, retainMs) {
+    async publish(topic, message, retainMs, journal) {
       const payload = JSON.stringify(message);
-      // One transaction: the retained value is in place before any subscriber hears of it.
-      await publisher
-        .multi()
+      // One transaction: the retained value and the journal are in place before any subscriber
+      // hears of the message.
+      const multi = publisher.multi();
+      if (journal && journal.entries.length > 0) {
+        const key = journalKeyOf(topic);
+        multi
+          .rpush(key, ...journal.entries.map((entry) => JSON.stringify(entry)))
+          .ltrim(key, -journal.maxEntries, -1)
+          .pexpire(key, Math.max(1, Math.round(journal.ttlMs)));
+      }
+      await multi
         .set(retainedKeyOf(topic), payload, 'PX', Math.max(1, Math.round(retainMs)))
         .publish(channelOf(topic), payload)
         .exec();
+    },
+    async journal(topic) {
+      const entries = await publisher.lrange(journalKeyOf(topic), 0, -1);
+      const out: unknown[] = [];
+      for (const entry of entries) {
+        try {
+          out.push(JSON.parse(entry));
+        } catch {
+          // A foreign or truncated entry is skipped, never fatal.
+        }
+      }
+      return out;
     },
     async retain(topic, message, retainMs) {
       await publisher.set(retainedKeyOf(topic), JSON.stringify(message), 'PX', Math.max(1, Math.round(retainMs)));

@@ -104,7 +104,9 @@ export function createStatusTopics(options: StatusTopicsOptions): StatusTopics {
   function onMessage(topic: Topic, message: LiveMessage, retained = false): void {
     if (message.from === instanceId && !retained) return;
     if (message.type === 'snapshot') applySnapshot(topic, message.snapshot);
-    else applyError(topic, new GraphQLError(message.error.message, { extensions: message.error.extensions }));
+    else if (message.type === 'error') {
+      applyError(topic, new GraphQLError(message.error.message, { extensions: message.error.extensions }));
+    }
   }
 
   function publish(topic: Topic, message: LiveMessage): void {

@@ -159,7 +159,7 @@ builder.queryFields((t) => ({
 
 // ---- submitEvaluation ------------------------------------------------------------------------
 
-const BenchmarkInput = builder.inputType('BenchmarkInput', {
+export const BenchmarkInput = builder.inputType('BenchmarkInput', {
   fields: (t) => ({
     name: t.string({ required: true, description: 'mmlu, humaneval, gsm8k, ... or custom-<name> with a dataset.' }),
     dataset: t.string({
@@ -171,7 +171,7 @@ const BenchmarkInput = builder.inputType('BenchmarkInput', {
   }),
 });
 
-interface SubmitInput {
+export interface SubmitInput {
   jobId: string | number;
   modelUri?: string | null;
   checkpointId?: string | null;
@@ -184,7 +184,7 @@ interface SubmitInput {
   idempotencyKey?: string | null;
 }
 
-interface SubmitPayload {
+export interface SubmitPayload {
   evaluationId: string | null;
   userErrors: UserError[];
   warnings: Warning[];
@@ -309,7 +309,8 @@ function fingerprint(request: EvaluationRequest): string {
   return createHash('sha256').update(JSON.stringify(request)).digest('base64url');
 }
 
-async function submitEvaluation(context: Context, input: SubmitInput): Promise<SubmitPayload> {
+/** The whole submit path (checks, job state, idempotency, the POST); `scoreCheckpoints` runs it per checkpoint. */
+export async function submitEvaluation(context: Context, input: SubmitInput): Promise<SubmitPayload> {
   const { errors, warnings } = checkInput(input);
   if (errors.length) return { evaluationId: null, userErrors: errors, warnings };
   const jobId = parseId(input.jobId, 'TrainingJob');

@@ -12,7 +12,7 @@ import { type Config, defaultConfig } from '../../src/config.js';
 import type { CoordinatorClient } from '../../src/coordinator/client.js';
 import { createEmulator, EMULATOR_KEYS, type Emulator } from '../../src/emulator/index.js';
 import type { IdempotencyStore } from '../../src/idempotency.js';
-import type { PollingLiveHub } from '../../src/live/hub.js';
+import type { PollingLiveHub, StreamSettings } from '../../src/live/hub.js';
 import { createLogger } from '../../src/log.js';
 import type { RunningServer } from '../../src/server.js';
 import { createGatewayStack } from '../../src/stack.js';
@@ -60,6 +60,8 @@ export interface LiveInstanceOptions {
   redisPrefix?: string;
   leaseTtlMs?: number;
   drainDelayMs?: number;
+  /** Stream relay tuning (tests shorten reconnect delays and batching). */
+  streams?: Partial<StreamSettings>;
 }
 
 /** One gateway as `main.ts` starts it (`createGatewayStack`), with test timings, on port 0. */
@@ -83,6 +85,7 @@ export async function startLiveInstance(emulator: Emulator, options: LiveInstanc
     defaultCredential: null,
     redisKeyPrefix: options.redisPrefix,
     leaseTtlMs: options.leaseTtlMs,
+    streams: { batchMs: 5, reconnect: { baseMs: 20, maxMs: 200 }, ...options.streams },
     shutdownGraceMs: 1000,
   });
   const server = await stack.listen();
