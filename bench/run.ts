@@ -59,12 +59,16 @@ Options:
   --profile-seconds <s> load duration of the profile scenario (default 10)
   --profile-query <q>   overhead (default) or nested
   --quiet-wait <s>      before each round, wait up to this long for other processes on the machine
-                        to use < 0.15 core (default 2; 0 disables); what they used is reported
+                        to use < 0.15 core (default 1; 0 disables); what they used is reported
   --noisy-retries <n>   re-measure a round during which other processes used > 0.25 core, keeping
-                        the quietest attempt (default 1)
+                        the quietest attempt (default 0: on a machine that is busy all the time
+                        it only doubles the run; rounds alternate and ratios pair them instead)
+  --baseline-dist <dir> another build of the gateway (a dist/ copy inside the repository, e.g.
+                        .bench-out/dist-main) measured side by side as variant "baseline" in
+                        overhead and nested: before/after a change in one run
   --gateway-node-flags <flags>
                         extra node flags for the gateway process only (e.g. "--max-semi-space-size=64")
-  --max-minutes <m>     the harness stops (and its processes with it) after this long (default 30)
+  --max-minutes <m>     the harness stops (and its processes with it) after this long (default 45)
   --only <labels>       measure only these variants, comma-separated (e.g. gateway,proxy)
   --no-pin              do not pin processes with taskset
   --no-enrich           nested: keep the emulator's seeded evaluations (1 among the first 20 jobs)
@@ -83,11 +87,12 @@ const { values: flags, positionals } = parseArgs({
     'seed-jobs': { type: 'string', default: '1000' },
     'profile-seconds': { type: 'string', default: '10' },
     'profile-query': { type: 'string', default: 'overhead' },
-    'quiet-wait': { type: 'string', default: '2' },
-    'noisy-retries': { type: 'string', default: '1' },
+    'quiet-wait': { type: 'string', default: '1' },
+    'noisy-retries': { type: 'string', default: '0' },
     only: { type: 'string' },
-    'max-minutes': { type: 'string', default: '30' },
+    'max-minutes': { type: 'string', default: '45' },
     'gateway-node-flags': { type: 'string', default: '' },
+    'baseline-dist': { type: 'string' },
     'no-pin': { type: 'boolean', default: false },
     'no-enrich': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
@@ -130,6 +135,7 @@ const opts: Options = {
   pin: !flags['no-pin'],
   enrich: !flags['no-enrich'],
   only: flags.only ? flags.only.split(',').map((label) => label.trim()) : null,
+  baselineDist: flags['baseline-dist'] ?? null,
   gatewayNodeFlags: (flags['gateway-node-flags'] ?? '').split(/\s+/).filter(Boolean),
   passThrough,
 };
@@ -155,7 +161,9 @@ const command =
     : `npx tsx bench/run.ts ${process.argv.slice(2).join(' ')}`.trim();
 
 // Bounded whatever happens: the exit hook in lib/procs.ts kills every child on the way out.
-const maxMinutes = positive('max-minutes', flags['max-minutes'] ?? '30', false, 1);
+const maxMinutes = positive('max-minutes', flags['max-minutes'] ?? '45', false, 1);
+// Every process started from here inherits it: its watchdog outlives no run of the harness.
+process.env.BENCH_MAX_SECONDS = String(Math.ceil(maxMinutes * 60) + 30);
 setTimeout(() => {
   process.stderr.write(`[bench] stopped after --max-minutes ${maxMinutes}\n`);
   process.exit(3);
@@ -185,7 +193,8 @@ async function main(): Promise<void> {
       gateway: `node ${[...npmStartFlags(), ...opts.gatewayNodeFlags].join(' ')} dist/main.js (as npm start; rebuilt first when src/ is newer)`,
       gateway_log_level: 'info (default)',
       load_generator: 'autocannon 9.0.0 (one process, pipelining 1)',
-      cpu_per_request: '(utime+stime of the server process from /proc/<pid>/stat) ÷ completed requests',
+      cpu_per_request:
+        '(utime+stime of the server process from /proc/<pid>/stat) ÷ (completed requests + connections ÷ 2 in flight at the end)',
       ratios: 'per round (round i of each variant measured back to back), then median [min-max] over rounds',
     },
   };

@@ -4,23 +4,23 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash, randomUUID } from 'node:crypto';
-import { useGraphQlJit } from '@envelop/graphql-jit';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { type ExecutionArgs, getOperationAST } from 'graphql';
+import type { GraphQLError } from 'graphql';
 import { createYoga, type GraphiQLOptions, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Config } from './config.js';
 import type { Context } from './context.js';
 import { type CoordinatorApi, createCoordinatorApi } from './coordinator/api.js';
 import type { CoordinatorClient } from './coordinator/client.js';
-import { gatewayError, maskError, useErrorMapping } from './errors.js';
+import { gatewayError, maskError, refusalErrors, useErrorMapping } from './errors.js';
 import { GRAPHIQL_EXAMPLES } from './graphiql-examples.js';
 import { createMemoryIdempotencyStore, type IdempotencyStore } from './idempotency.js';
+import { useCompiledExecution } from './jit.js';
 import type { LiveHub } from './live/hub.js';
 import type { Logger } from './log.js';
 import type { GatewayMetrics } from './metrics.js';
 import { createRateLimitBook, type RateLimitBook } from './rate-limits.js';
 import { getSchema } from './schema/index.js';
-import { securityPlugins } from './security.js';
+import { createOperationAdmission, type OperationAdmission, securityPlugins } from './security.js';
 import type { GatewayTracing } from './tracing.js';
 
 export interface GatewayDeps {
@@ -55,7 +55,16 @@ export interface TransportContext {
   requestId?: string;
 }
 
-export type Gateway = YogaServerInstance<TransportContext, Context>;
+/**
+ * The Yoga instance, plus what a transport outside Yoga (graphql-ws in `server.ts`) needs to apply
+ * the same policy: the operation admission (persisted operations) and the error mapping of
+ * requests refused before execution.
+ */
+export type Gateway = YogaServerInstance<TransportContext, Context> & {
+  readonly admit: OperationAdmission;
+  /** Refusals (parse, validation, admission, shutdown) in client-visible form, with the request id. */
+  refusals(errors: readonly unknown[], requestId: string): GraphQLError[];
+};
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
@@ -120,11 +129,6 @@ function useRequestIdHeader(): Plugin {
       response.headers.set('x-request-id', requestIdOf(request));
     },
   };
-}
-
-function isSubscription(args: ExecutionArgs): boolean {
-  const operation = getOperationAST(args.document, args.operationName);
-  return operation?.operation === 'subscription';
 }
 
 const scopes = new Map<string, string>();
@@ -210,7 +214,8 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     };
   };
 
-  return createYoga<TransportContext, Context>({
+  const admission = createOperationAdmission(config, deps.persistedOperations);
+  const yoga = createYoga<TransportContext, Context>({
     schema: getSchema(),
     context,
     graphqlEndpoint: '/graphql',
@@ -230,17 +235,20 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     },
     renderGraphiQL: offlineGraphiQL(),
     plugins: [
-      // Compiled execution for queries and mutations. Not for subscriptions: graphql-jit drops
-      // arguments written inline in a subscription document (graphql-jit#183).
-      useGraphQlJit({}, { enableIf: (args) => !isSubscription(args) }),
+      useCompiledExecution(),
       ...(logScope ? [useRequestScope(logScope)] : []),
+      // Before metrics and tracing, so they count the codes clients see; before the security
+      // plugins, so an operation they stop still gets its request id.
+      useErrorMapping({ isDev: config.dev, requestIdOf, log: deps.log }),
       ...(deps.metrics ? [deps.metrics.plugin()] : []),
       ...(deps.tracing ? [deps.tracing.plugin()] : []),
-      // Before the security plugins: an operation they stop still gets its request id.
-      useErrorMapping(),
-      ...securityPlugins(config, { persistedOperations: deps.persistedOperations }),
+      ...securityPlugins(config, { admission }),
       useRequestIdHeader(),
       ...(defaultCredential ? [useDefaultCredentialHeader()] : []),
     ],
+  });
+  return Object.assign(yoga, {
+    admit: admission,
+    refusals: (errors: readonly unknown[], requestId: string) => refusalErrors(errors, requestId, config.dev, deps.log),
   });
 }

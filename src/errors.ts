@@ -17,6 +17,7 @@ import { GraphQLError } from 'graphql';
 import { handleStreamOrSingleExecutionResult, type Plugin, maskError as yogaMaskError } from 'graphql-yoga';
 import type { Context } from './context.js';
 import { CoordinatorError } from './coordinator/errors.js';
+import type { Logger } from './log.js';
 
 /** Codes of errors raised while an operation executes (a field, a subscription). */
 export const ERROR_CODES = [
@@ -162,51 +163,92 @@ function isInputError(error: unknown): boolean {
 
 export interface MappingOptions {
   /**
-   * The result has no `data`: execution never started, because the variables did not fit the
-   * operation (or no operation could be chosen). That is the client's error, so an error without
-   * a code and outside any field becomes BAD_USER_INPUT with HTTP 400 rather than an unexpected
-   * (masked) one.
+   * The error was raised outside any field: execution never started (variables that do not fit
+   * the operation, no operation to choose), or the request was refused before it. Such an error
+   * without a code is the client's, so it becomes BAD_USER_INPUT with HTTP 400 rather than an
+   * unexpected (masked) one.
    */
   beforeExecution?: boolean;
+  /** Development mode: keep `extensions.originalError` where Yoga adds one. */
+  isDev?: boolean;
   /** Gets the original of anything masked. */
   onUnexpected?: (error: unknown) => void;
 }
 
-/**
- * Maps one error to its client-visible form. Errors that already carry a code (ours, Yoga's)
- * pass unchanged; coordinator failures get theirs; input-coercion errors are BAD_USER_INPUT;
- * anything else is masked and handed to `onUnexpected`.
- */
-export function toClientError(error: GraphQLError, options: MappingOptions = {}): GraphQLError {
-  const original = error.originalError;
-  let mapped: GraphQLError | null = null;
-  if (original instanceof CoordinatorError) {
-    mapped = fromCoordinatorError(original);
-    if (mapped.extensions.code === 'INTERNAL_SERVER_ERROR') options.onUnexpected?.(original);
-  } else if (original instanceof GraphQLError && typeof original.extensions?.code === 'string') {
-    mapped = original;
-  } else if (original === undefined && typeof error.extensions?.code === 'string') {
-    return error;
-  } else if (options.beforeExecution && error.path === undefined) {
-    return new GraphQLError(error.message, {
-      nodes: error.nodes,
-      source: error.source,
-      positions: error.positions,
-      extensions: { ...error.extensions, code: 'BAD_USER_INPUT', http: { status: 400, spec: true } },
-    });
-  } else if (isInputError(original)) {
-    mapped = gatewayError('BAD_USER_INPUT', (original as Error).message);
-  } else {
-    options.onUnexpected?.(original ?? error);
-    mapped = gatewayError('INTERNAL_SERVER_ERROR');
-  }
-  return new GraphQLError(mapped.message, {
+const CLIENT_CODES = new Set(CLIENT_ERROR_CODES);
+
+function rebuild(error: GraphQLError, message: string, extensions: Record<string, unknown>): GraphQLError {
+  return new GraphQLError(message, {
     nodes: error.nodes,
     source: error.source,
     positions: error.positions,
     path: error.path,
-    extensions: mapped.extensions,
+    extensions,
   });
+}
+
+/**
+ * A code from outside the closed set (a library's): Yoga's OPERATION_RESOLUTION_FAILURE (no
+ * operation matches `operationName`) is the client's input, as graphql-js reports it over
+ * graphql-ws; any other one with a 4xx status is a BAD_REQUEST; the rest is unexpected.
+ */
+function closedCode(error: GraphQLError, options: MappingOptions): GraphQLError {
+  const extensions = error.extensions as Record<string, unknown>;
+  const code = extensions.code as string;
+  let out: Record<string, unknown> = extensions;
+  if (!CLIENT_CODES.has(code)) {
+    const status = (extensions.http as { status?: unknown } | undefined)?.status;
+    if (code === 'OPERATION_RESOLUTION_FAILURE') out = { ...extensions, code: 'BAD_USER_INPUT' };
+    else if (typeof status === 'number' && status >= 400 && status < 500) out = { ...extensions, code: 'BAD_REQUEST' };
+    else {
+      options.onUnexpected?.(error);
+      return rebuild(error, MESSAGES.INTERNAL_SERVER_ERROR, { code: 'INTERNAL_SERVER_ERROR' });
+    }
+  }
+  // Yoga puts the JSON parser's own error there (and reads its presence as "not a GraphQL error:
+  // answer 400 even to application/json"); outside development mode the client gets the status
+  // without the parser's internals.
+  if ('originalError' in out && !options.isDev) {
+    const { originalError: _dropped, http, ...rest } = out;
+    const { spec: _spec, ...status } = (http ?? {}) as Record<string, unknown>;
+    out = http === undefined ? rest : { ...rest, http: status };
+  }
+  return out === extensions ? error : rebuild(error, error.message, out);
+}
+
+/**
+ * Maps one error to its client-visible form. Errors that already carry a code of the closed set
+ * pass unchanged; coordinator failures get theirs; input errors are BAD_USER_INPUT; anything else
+ * is masked and handed to `onUnexpected`.
+ */
+export function toClientError(error: GraphQLError, options: MappingOptions = {}): GraphQLError {
+  const original = error.originalError;
+  if (original instanceof CoordinatorError) {
+    const mapped = fromCoordinatorError(original);
+    if (mapped.extensions.code === 'INTERNAL_SERVER_ERROR') options.onUnexpected?.(original);
+    return rebuild(error, mapped.message, mapped.extensions);
+  }
+  if (original instanceof GraphQLError && typeof original.extensions?.code === 'string') {
+    return closedCode(rebuild(error, original.message, original.extensions), options);
+  }
+  if (original === undefined && typeof error.extensions?.code === 'string') return closedCode(error, options);
+  if (options.beforeExecution && error.path === undefined) {
+    return rebuild(error, error.message, {
+      ...error.extensions,
+      code: 'BAD_USER_INPUT',
+      http: { status: 400, spec: true },
+    });
+  }
+  if (isInputError(original)) {
+    return rebuild(error, (original as Error).message, { code: 'BAD_USER_INPUT' });
+  }
+  options.onUnexpected?.(original ?? error);
+  return rebuild(error, MESSAGES.INTERNAL_SERVER_ERROR, { code: 'INTERNAL_SERVER_ERROR' });
+}
+
+/** The error with the request id in its extensions (a copy: errors may be shared, e.g. cached). */
+export function withRequestId(error: GraphQLError, requestId: string): GraphQLError {
+  return rebuild(error, error.message, { ...error.extensions, requestId });
 }
 
 /**
@@ -220,12 +262,24 @@ export function maskError(error: unknown, message: string, isDev?: boolean): Err
   return yogaMaskError(error, message, isDev);
 }
 
+export interface ErrorMappingOptions {
+  isDev: boolean;
+  /** The request id of an HTTP request (the one its context and `x-request-id` header carry). */
+  requestIdOf: (request: Request) => string;
+  /** Logs what is masked outside execution, with the request id. */
+  log: Logger;
+}
+
 /**
- * The one hook where execution errors become client-visible (every transport: the HTTP and SSE
- * handlers and graphql-ws execute through it): each error mapped by `toClientError`, unexpected
- * ones logged with the request id, and every one stamped with the request id.
+ * The one hook where errors become client-visible, on every transport. Execution results (HTTP,
+ * SSE, graphql-ws all execute through it) are mapped with the operation's context: unexpected
+ * errors logged with its request id. Over HTTP, what was refused before execution (parse,
+ * validation, limits, CSRF, persisted operations, body) is mapped once more just before the
+ * response is written, so that it too carries a closed-set code and the request id; graphql-ws
+ * maps its own refusals with `refusalErrors`.
  */
-export function useErrorMapping(): Plugin<Context> {
+export function useErrorMapping(options: ErrorMappingOptions): Plugin<Context> {
+  const { isDev } = options;
   const mapResult = ({
     args,
     result,
@@ -234,19 +288,53 @@ export function useErrorMapping(): Plugin<Context> {
     if (!result.errors?.length) return;
     const context = args.contextValue as Context;
     const beforeExecution = !('data' in result);
-    const errors = result.errors.map((error: GraphQLError) => {
-      const mapped = toClientError(error, {
-        beforeExecution,
-        onUnexpected: (original) =>
-          context.log.error('unexpected error', { error: original, path: error.path?.join('.') }),
-      });
-      (mapped.extensions as Record<string, unknown>).requestId = context.requestId;
-      return mapped;
-    });
+    const errors = result.errors.map((error: GraphQLError) =>
+      withRequestId(
+        toClientError(error, {
+          beforeExecution,
+          isDev,
+          onUnexpected: (original) =>
+            context.log.error('unexpected error', { error: original, path: error.path?.join('.') }),
+        }),
+        context.requestId,
+      ),
+    );
     setResult({ ...result, errors });
   };
   return {
     onExecute: () => ({ onExecuteDone: (payload) => handleStreamOrSingleExecutionResult(payload, mapResult) }),
     onSubscribe: () => ({ onSubscribeResult: (payload) => handleStreamOrSingleExecutionResult(payload, mapResult) }),
+    onResultProcess({ request, result, setResult }) {
+      if (Array.isArray(result) || Symbol.asyncIterator in result || !result.errors?.length) return;
+      if (result.errors.every((error) => typeof error.extensions?.requestId === 'string')) return;
+      const requestId = options.requestIdOf(request);
+      setResult({
+        ...result,
+        errors: result.errors.map((error) =>
+          typeof error.extensions?.requestId === 'string'
+            ? error
+            : withRequestId(refusal(error, requestId, isDev, options.log), requestId),
+        ),
+      });
+    },
   };
+}
+
+function refusal(error: unknown, requestId: string, isDev: boolean, log: Logger): GraphQLError {
+  const onUnexpected = (original: unknown) => log.error('unexpected error', { requestId, error: original });
+  if (!(error instanceof GraphQLError)) {
+    onUnexpected(error);
+    return gatewayError('INTERNAL_SERVER_ERROR');
+  }
+  return toClientError(error, { beforeExecution: true, isDev, onUnexpected });
+}
+
+/** graphql-ws refusals (admission, parse, validation, shutdown) in client-visible form, with the request id. */
+export function refusalErrors(
+  errors: readonly unknown[],
+  requestId: string,
+  isDev: boolean,
+  log: Logger,
+): GraphQLError[] {
+  return errors.map((error) => withRequestId(refusal(error, requestId, isDev, log), requestId));
 }

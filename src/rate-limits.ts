@@ -22,23 +22,25 @@ export interface RateLimitBook {
 export const MAX_RATE_LIMIT_ENTRIES = 10_000;
 
 export function createRateLimitBook(maxEntries = MAX_RATE_LIMIT_ENTRIES, now: () => number = Date.now): RateLimitBook {
-  const entries = new Map<string, RateLimitObservation>();
+  // Recorded on every coordinator reply, read only by `viewer.rateLimit`: keep numbers, format on read.
+  const entries = new Map<string, { info: RateLimitInfo; at: number }>();
   return {
     record(credentialScope, info) {
-      const at = now();
-      const observation: RateLimitObservation = {
+      // Re-inserting moves the scope to the young end of the Map's order.
+      entries.delete(credentialScope);
+      if (entries.size >= maxEntries) entries.delete(entries.keys().next().value as string);
+      entries.set(credentialScope, { info, at: now() });
+    },
+    latest(credentialScope) {
+      const entry = entries.get(credentialScope);
+      if (!entry) return null;
+      const { info, at } = entry;
+      return {
         limit: info.limit,
         remaining: info.remaining,
         resetAt: info.resetSeconds === null ? null : new Date(at + info.resetSeconds * 1000).toISOString(),
         observedAt: new Date(at).toISOString(),
       };
-      // Re-inserting moves the scope to the young end of the Map's order.
-      entries.delete(credentialScope);
-      if (entries.size >= maxEntries) entries.delete(entries.keys().next().value as string);
-      entries.set(credentialScope, observation);
-    },
-    latest(credentialScope) {
-      return entries.get(credentialScope) ?? null;
     },
   };
 }

@@ -19,7 +19,6 @@ import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import type { GraphQLArmorCallbackConfiguration } from '@escape.tech/graphql-armor-types';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
-import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import { createComplexityRule } from '@pothos/plugin-complexity';
 import {
   type DocumentNode,
@@ -239,9 +238,81 @@ export function parsePersistedOperations(text: string, source: string): Record<s
   return out;
 }
 
+/** The GraphQL request parameters as a transport received them (HTTP body or query string, graphql-ws subscribe payload). */
+export interface OperationParams {
+  query?: unknown;
+  operationName?: unknown;
+  variables?: unknown;
+  extensions?: unknown;
+  documentId?: unknown;
+}
+
+/**
+ * Decides which operation text a request may run, before anything is parsed: the persisted
+ * operations policy. One function for every transport: Yoga's `onParams` (HTTP POST, GET and SSE)
+ * and graphql-ws' `onSubscribe` both pass through it, so what HTTP refuses the socket refuses too.
+ * Returns the parameters with `query` filled in from the list, or throws a request error.
+ */
+export type OperationAdmission = (params: OperationParams) => OperationParams;
+
+/** Longest persisted-operation id looked up: a sha256 in hex is 64; ids are never stored. */
+const MAX_OPERATION_ID_LENGTH = 256;
+
+function persistedOperationId(params: OperationParams): string | null {
+  const extensions = params.extensions as { persistedQuery?: { version?: unknown; sha256Hash?: unknown } } | undefined;
+  const hash = extensions?.persistedQuery?.sha256Hash;
+  if (extensions?.persistedQuery?.version === 1 && typeof hash === 'string') return hash;
+  return typeof params.documentId === 'string' ? params.documentId : null;
+}
+
+export function createOperationAdmission(
+  config: Config,
+  persisted: Readonly<Record<string, string>> | undefined,
+): OperationAdmission {
+  if (!persisted) {
+    if (!config.allowArbitraryOperations) throw new Error('allowArbitraryOperations=false needs persisted operations');
+    return (params) => params;
+  }
+  return (params) => {
+    if (typeof params.query === 'string' && params.query !== '') {
+      if (config.allowArbitraryOperations) return params;
+      throw requestError(
+        'PERSISTED_QUERY_ONLY',
+        'This gateway only runs persisted operations: send the operation’s hash instead of its text.',
+        400,
+      );
+    }
+    const id = persistedOperationId(params);
+    if (id === null) {
+      throw requestError(
+        'PERSISTED_QUERY_ID_REQUIRED',
+        'Send a query, or a persisted operation id (extensions.persistedQuery.sha256Hash with version 1, or documentId).',
+        400,
+      );
+    }
+    const query = id.length <= MAX_OPERATION_ID_LENGTH && Object.hasOwn(persisted, id) ? persisted[id] : undefined;
+    if (query === undefined) {
+      throw requestError(
+        'PERSISTED_QUERY_NOT_IN_LIST',
+        'Unknown persisted operation: its hash is not in this gateway’s list.',
+        400,
+      );
+    }
+    return { ...params, query };
+  };
+}
+
+/** The admission as a Yoga plugin: HTTP POST, GET (`documentId` in the query string too) and SSE. */
+function useOperationAdmission(admit: OperationAdmission): Plugin {
+  return {
+    onParams({ params, setParams }) {
+      setParams(admit(params as OperationParams) as typeof params);
+    },
+  };
+}
+
 export interface SecurityOptions {
-  /** Operation hash (sha256 of the query, or any id) → query text. */
-  persistedOperations?: Readonly<Record<string, string>>;
+  admission: OperationAdmission;
 }
 
 function bodyTooLarge(limit: number): GraphQLError {
@@ -289,43 +360,9 @@ function useBodySizeLimit(limit: number): Plugin {
 }
 
 /** The gateway's request-hardening plugins, in the order they must run. */
-export function securityPlugins(config: Config, options: SecurityOptions = {}): Plugin[] {
+export function securityPlugins(config: Config, options: SecurityOptions): Plugin[] {
   const plugins: Plugin[] = [useBodySizeLimit(config.maxBodyBytes), useCsrf(), useUnsupportedMediaType()];
-  const persisted = options.persistedOperations;
-  if (persisted) {
-    plugins.push(
-      usePersistedOperations({
-        getPersistedOperation: (key) => (Object.hasOwn(persisted, key) ? (persisted[key] ?? null) : null),
-        allowArbitraryOperations: config.allowArbitraryOperations,
-        customErrors: {
-          notFound: {
-            message: 'Unknown persisted operation: its hash is not in this gateway’s list.',
-            extensions: requestErrorExtensions('PERSISTED_QUERY_NOT_IN_LIST', 400),
-          },
-          keyNotFound: {
-            message:
-              'Send a query, or a persisted operation id (extensions.persistedQuery.sha256Hash with version 1, or documentId).',
-            extensions: requestErrorExtensions('PERSISTED_QUERY_ID_REQUIRED', 400),
-          },
-          persistedQueryOnly: {
-            message: 'This gateway only runs persisted operations: send the operation’s hash instead of its text.',
-            extensions: requestErrorExtensions('PERSISTED_QUERY_ONLY', 400),
-          },
-        },
-        // Apollo-style `extensions.persistedQuery.sha256Hash`, or a `documentId` parameter.
-        extractPersistedOperationId: (params, request) => {
-          const extensions = params.extensions as { persistedQuery?: { version?: unknown; sha256Hash?: unknown } };
-          const hash = extensions?.persistedQuery?.sha256Hash;
-          if (extensions?.persistedQuery?.version === 1 && typeof hash === 'string') return hash;
-          const documentId = (params as { documentId?: unknown }).documentId;
-          if (typeof documentId === 'string') return documentId;
-          return new URL(request.url).searchParams.get('documentId');
-        },
-      }),
-    );
-  } else if (!config.allowArbitraryOperations) {
-    throw new Error('allowArbitraryOperations=false needs persisted operations');
-  }
+  plugins.push(useOperationAdmission(options.admission));
   plugins.push(maxTokensPlugin({ n: config.maxTokens }) as Plugin);
   plugins.push(useDocumentLimits(config));
   if (!config.dev) plugins.push(blockFieldSuggestionsPlugin({ mask: '' }) as Plugin);

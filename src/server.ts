@@ -6,11 +6,11 @@
 
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type ExecutionArgs, GraphQLError } from 'graphql';
+import { type ExecutionArgs, getOperationAST } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { acceptRequestId, type Gateway, type TransportContext } from './app.js';
-import { type RequestErrorCode, requestError } from './errors.js';
+import { gatewayError, type RequestErrorCode, requestError } from './errors.js';
 import type { StaticSite } from './static-site.js';
 
 const SHUTTING_DOWN = 'The gateway is shutting down.';
@@ -92,25 +92,32 @@ export async function startServer(gateway: Gateway, options: ServerOptions): Pro
       subscribe: (args) => (args.rootValue as Enveloped).subscribe(args) as never,
       onConnect: () => !stopping,
       onSubscribe: async (ctx, _id, payload) => {
-        if (stopping) return [shuttingDown()];
-        const transport: TransportContext = {
-          connectionParams: ctx.connectionParams,
-          requestId: acceptRequestId(ctx.extra.request.headers['x-request-id']?.toString()),
-        };
+        const requestId = acceptRequestId(ctx.extra.request.headers['x-request-id']?.toString());
+        if (stopping) return gateway.refusals([shuttingDown()], requestId);
+        const transport: TransportContext = { connectionParams: ctx.connectionParams, requestId };
         const { schema, execute, subscribe, contextFactory, parse, validate } = gateway.getEnveloped(transport);
+        let params: typeof payload;
         let document: ReturnType<typeof parse>;
         try {
-          document = parse(payload.query);
+          // The same admission as HTTP and SSE (persisted operations, variables), then the same
+          // parse and validation plugins (tokens, depth, aliases, directives, introspection).
+          params = gateway.admit(payload) as typeof payload;
+          document = parse(params.query);
         } catch (error) {
-          return [error instanceof GraphQLError ? error : new GraphQLError(String(error))];
+          return gateway.refusals([error], requestId);
         }
         const errors = validate(schema, document);
-        if (errors.length) return errors;
+        if (errors.length) return gateway.refusals(errors, requestId);
+        if (!getOperationAST(document, params.operationName)) {
+          // graphql-ws would answer this itself, without a code: say it as HTTP does.
+          const error = gatewayError('BAD_USER_INPUT', 'Could not determine what operation to execute.');
+          return gateway.refusals([error], requestId);
+        }
         const args: ExecutionArgs = {
           schema,
           document,
-          operationName: payload.operationName,
-          variableValues: payload.variables,
+          operationName: params.operationName,
+          variableValues: params.variables,
           contextValue: await contextFactory(),
           rootValue: { execute, subscribe } satisfies Enveloped,
         };

@@ -1,3 +1,4 @@
+import { print } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { graphql } from './generated/index.js';
 import { dataOf, EMULATOR_KEYS, type Stack, startStack } from './support/stack.js';
@@ -91,14 +92,13 @@ describe('the graph', () => {
   let jobs: RestJob[];
 
   beforeAll(async () => {
-    // Latency keeps all 20 evaluation lists visibly in flight at once, even on a loaded machine.
-    stack = await startStack({ emulator: { latencyMs: 60 } });
+    stack = await startStack();
     jobs = (await rest<{ jobs: RestJob[] }>(stack, '/jobs?page_size=100')).jobs;
   });
   afterAll(() => stack.close());
   beforeEach(() => stack.emulator.resetStats());
 
-  it('answers the nested job → evaluation → benchmark query with exactly 21 upstream calls, 20 of them concurrent', async () => {
+  it('answers the nested job → evaluation → benchmark query with exactly 21 upstream calls', async () => {
     const data = dataOf(await stack.run(Nested));
     const edges = data.trainingJobs?.edges ?? [];
     expect(edges).toHaveLength(20);
@@ -110,7 +110,32 @@ describe('the graph', () => {
       }
     }
     expect(stack.emulator.stats().requests).toEqual({ 'GET /jobs': 1, 'GET /evaluations': 20 });
-    expect(stack.emulator.stats().max_in_flight['GET /evaluations']).toBe(20);
+  });
+
+  it('issues the 20 evaluation lists of the nested query concurrently, not one after another', async () => {
+    // The lists hang upstream: had the gateway issued them one at a time, the second would never
+    // start. No clock involved: wait until all 20 are in flight at once, then let the client go.
+    stack.emulator.setFaults([{ route: 'GET /evaluations', kind: 'hang' }]);
+    const client = new AbortController();
+    const pending = Promise.resolve(
+      stack.gateway.fetch('http://gateway.test/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: print(Nested) }),
+        signal: client.signal,
+      }),
+    ).catch(() => null);
+    try {
+      const deadline = Date.now() + 30_000;
+      while ((stack.emulator.stats().requests['GET /evaluations'] ?? 0) < 20 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      expect(stack.emulator.stats().max_in_flight['GET /evaluations']).toBe(20);
+    } finally {
+      client.abort();
+      stack.emulator.clearFaults();
+      await pending;
+    }
   });
 
   it('finds a job by raw coordinator id and by global id, with the same answer', async () => {

@@ -41,10 +41,13 @@ describe('bad input: clear errors, stable codes, no upstream call', () => {
   afterAll(() => stack.close());
   beforeEach(() => stack.emulator.resetStats());
 
-  it('1. malformed JSON body → 400 BAD_REQUEST', async () => {
-    const response = await post('{"query": "{ queue { depth } }"');
-    expect(response.status).toBe(400);
-    expect(codes(response.body)).toEqual(['BAD_REQUEST']);
+  it('1. malformed JSON body → 400 BAD_REQUEST, with the request id and without the parser internals', async () => {
+    for (const headers of [JSON_HEADERS, { ...JSON_HEADERS, accept: 'application/json' }]) {
+      const response = await post('{"query": "{ queue { depth } }"', { ...headers, 'x-request-id': 'malformed-1' });
+      expect(response.status).toBe(400);
+      expect(codes(response.body)).toEqual(['BAD_REQUEST']);
+      expect(response.body.errors?.[0]?.extensions).toEqual({ code: 'BAD_REQUEST', requestId: 'malformed-1' });
+    }
     expect(stack.calls()).toBe(0);
   });
 

@@ -6,84 +6,81 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebBuild } from '../web/build.js';
-import {
-  ARTIFACTS,
-  type Browser,
-  buildPage,
-  launchBrowser,
-  startWebGateway,
-  type WebGateway,
-} from './support/web-stack.js';
+import { artifactPath, type BrowserSession, describeBrowser, launchBrowser } from './support/browser.js';
+import { buildPage, startWebGateway, type WebGateway } from './support/web-stack.js';
 
 let build: WebBuild;
 let gateway: WebGateway;
-let browser: Browser;
+/** A second emulator for the controls: the chart test moves the first one's clock on. */
+let fresh: WebGateway;
+let browser: BrowserSession;
 
-beforeAll(async () => {
-  build = await buildPage();
-  gateway = await startWebGateway(build);
-  browser = await launchBrowser();
-}, 60_000);
+describeBrowser('runs page: one run', () => {
+  beforeAll(async () => {
+    build = await buildPage();
+    gateway = await startWebGateway(build);
+    fresh = await startWebGateway(build);
+    browser = await launchBrowser({ allowedOrigins: [gateway.origin, fresh.origin] });
+  }, 60_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await gateway?.stop();
-});
-
-/** Opens a run from the runs list by its name, as a user would. */
-async function openRun(name: string, origin = gateway.origin): Promise<Page> {
-  const page = await browser.newPage();
-  await page.goto(origin);
-  await page.locator('tbody tr[data-job-id]', { hasText: name }).getByRole('link').click();
-  await page.getByTestId('run').waitFor();
-  return page;
-}
-
-const status = (page: Page) => page.locator('h1 [data-testid=status]').textContent();
-const chartPoints = async (page: Page) => Number(await page.getByTestId('metrics-chart').getAttribute('data-points'));
-
-describe('a training run', () => {
-  it('shows its configuration, checkpoints and evaluations, and its chart gains points while it trains', async () => {
-    const page = await openRun('support-lora-v4');
-    await expect.poll(() => status(page)).toBe('TRAINING');
-    expect(page.url()).toMatch(/#\/runs\/job_\w+$/);
-    await expect.poll(() => page.locator('[data-testid=checkpoints] tbody tr').count()).toBeGreaterThanOrEqual(2);
-    await expect.poll(() => page.locator('[data-testid=evaluations] tbody tr').count()).toBeGreaterThanOrEqual(1);
-    await expect.poll(() => page.getByTestId('configuration').textContent()).toContain('Base model');
-
-    await page.getByTestId('metrics-chart').waitFor();
-    let before = await chartPoints(page);
-    // Each simulated minute the run takes more steps; the page hears of each through its
-    // subscription, without a reload.
-    for (let i = 0; i < 3; i++) {
-      gateway.emulator.advance(60_000);
-      await expect.poll(() => chartPoints(page), { timeout: 15_000 }).toBeGreaterThan(before);
-      before = await chartPoints(page);
-    }
-    await page.screenshot({ path: `${ARTIFACTS}/run-training.png`, fullPage: true });
-    await page.close();
+  afterAll(async () => {
+    await browser?.close();
+    await fresh?.stop();
+    await gateway?.stop();
   });
 
-  it('pauses, resumes and cancels a run through its controls, and retries the cancelled run', async () => {
-    // A fresh emulator: the test above moved the shared clock on by minutes.
-    const fresh = await startWebGateway(build);
-    const page = await openRun('sql-assist-rlhf-v2', fresh.origin);
-    await expect.poll(() => status(page)).toBe('TRAINING');
-    await expect(page.getByRole('button', { name: 'Resume' }).count()).resolves.toBe(0);
+  /** Opens a run from the runs list by its name, as a user would. */
+  async function openRun(name: string, origin = gateway.origin): Promise<Page> {
+    const page = await browser.context.newPage();
+    await page.goto(origin);
+    await page.locator('tbody tr[data-job-id]', { hasText: name }).getByRole('link').click();
+    await page.getByTestId('run').waitFor();
+    return page;
+  }
 
-    await page.getByRole('button', { name: 'Pause' }).click();
-    await expect.poll(() => status(page)).toBe('PAUSED');
-    await page.getByRole('button', { name: 'Resume' }).click();
-    await expect.poll(() => status(page)).not.toBe('PAUSED');
+  const status = (page: Page) => page.locator('h1 [data-testid=status]').textContent();
+  const chartPoints = async (page: Page) => Number(await page.getByTestId('metrics-chart').getAttribute('data-points'));
 
-    await page.getByRole('button', { name: 'Cancel run' }).click();
-    await page.getByRole('button', { name: 'Yes, cancel it' }).click();
-    await expect.poll(() => status(page)).toBe('CANCELLED');
-    await expect(page.getByRole('button', { name: 'Cancel run' }).count()).resolves.toBe(0);
+  describe('a training run', () => {
+    it('shows its configuration, checkpoints and evaluations, and its chart gains points while it trains', async () => {
+      const page = await openRun('support-lora-v4');
+      await expect.poll(() => status(page)).toBe('TRAINING');
+      expect(page.url()).toMatch(/#\/runs\/job_\w+$/);
+      await expect.poll(() => page.locator('[data-testid=checkpoints] tbody tr').count()).toBeGreaterThanOrEqual(2);
+      await expect.poll(() => page.locator('[data-testid=evaluations] tbody tr').count()).toBeGreaterThanOrEqual(1);
+      await expect.poll(() => page.getByTestId('configuration').textContent()).toContain('Base model');
 
-    await page.getByRole('button', { name: 'Retry' }).click();
-    await expect.poll(() => status(page)).not.toBe('CANCELLED');
-    await page.close();
-    await fresh.stop();
+      await page.getByTestId('metrics-chart').waitFor();
+      let before = await chartPoints(page);
+      // Each simulated minute the run takes more steps; the page hears of each through its
+      // subscription, without a reload.
+      for (let i = 0; i < 3; i++) {
+        gateway.emulator.advance(60_000);
+        await expect.poll(() => chartPoints(page), { timeout: 15_000 }).toBeGreaterThan(before);
+        before = await chartPoints(page);
+      }
+      await page.screenshot({ path: await artifactPath('run-training.png'), fullPage: true });
+      await page.close();
+    });
+
+    it('pauses, resumes and cancels a run through its controls, and retries the cancelled run', async () => {
+      const page = await openRun('sql-assist-rlhf-v2', fresh.origin);
+      await expect.poll(() => status(page)).toBe('TRAINING');
+      await expect(page.getByRole('button', { name: 'Resume' }).count()).resolves.toBe(0);
+
+      await page.getByRole('button', { name: 'Pause' }).click();
+      await expect.poll(() => status(page)).toBe('PAUSED');
+      await page.getByRole('button', { name: 'Resume' }).click();
+      await expect.poll(() => status(page)).not.toBe('PAUSED');
+
+      await page.getByRole('button', { name: 'Cancel run' }).click();
+      await page.getByRole('button', { name: 'Yes, cancel it' }).click();
+      await expect.poll(() => status(page)).toBe('CANCELLED');
+      await expect(page.getByRole('button', { name: 'Cancel run' }).count()).resolves.toBe(0);
+
+      await page.getByRole('button', { name: 'Retry' }).click();
+      await expect.poll(() => status(page)).not.toBe('CANCELLED');
+      await page.close();
+    });
   });
 });

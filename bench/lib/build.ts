@@ -27,7 +27,7 @@ export function ensureBuilt(log: (line: string) => void): void {
     `dist/ is older than ${stale.slice(0, 3).join(', ')}${stale.length > 3 ? ` and ${stale.length - 3} more` : ''}: npm run build`,
   );
   // The build's output goes to stderr: the harness's stdout is the report.
-  const result = spawnSync('npm', ['run', 'build'], { cwd: REPO, stdio: ['ignore', process.stderr, 'inherit'] });
+  const result = spawnSync('npm', ['run', 'build'], { cwd: REPO, stdio: ['ignore', 2, 2] });
   if (result.status !== 0) throw new Error('npm run build failed');
 }
 

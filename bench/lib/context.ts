@@ -5,6 +5,7 @@
  * bench/scenarios/ and nothing else.
  */
 import os from 'node:os';
+import { join } from 'node:path';
 import { npmStartFlags } from './build.js';
 import { type Emu, emulatorOf } from './emulator.js';
 import type { LoadGen } from './load.js';
@@ -29,6 +30,11 @@ export interface Options {
   enrich: boolean;
   /** Measure only these variant labels (--only); null measures all. */
   only: string[] | null;
+  /**
+   * Another build of the gateway (a dist/ directory inside the repository, e.g. .bench-out/dist-main)
+   * measured side by side as variant `baseline` in overhead and nested: before/after in one run.
+   */
+  baselineDist: string | null;
   /** Extra node flags for the gateway process only. */
   gatewayNodeFlags: string[];
   /** Numbers given after the scenario names, passed on to delegated scripts (bench/fanout.ts). */
@@ -45,6 +51,10 @@ export interface Layout {
 export interface StartExtra {
   env?: Record<string, string>;
   nodeFlags?: string[];
+  /** Another build's entry point (default dist/main.js). */
+  script?: string;
+  /** The role in the pinning report and logs (default gateway). */
+  role?: string;
 }
 
 export interface Ctx {
@@ -60,6 +70,8 @@ export interface Ctx {
   recordAffinity(role: string, pid: number): void;
   startEmulator(latencyMs: number, seedJobs: number | null): Promise<Emu>;
   startGateway(emu: Emu, extra?: StartExtra): Promise<Proc>;
+  /** The gateway built from --baseline-dist, or null without that option. */
+  startBaseline(emu: Emu): Promise<Proc | null>;
   startProxy(emu: Emu): Promise<Proc>;
   startNaive(emu: Emu): Promise<Proc>;
   /** The peer: Apollo Server 4 with RESTDataSource (bench/apollo-peer.ts). */
@@ -69,7 +81,7 @@ export interface Ctx {
 export const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 export const print = (line: string) => process.stdout.write(`${line}\n`);
 
-const baseEnv = { NODE_ENV: 'production', BENCH_MAX_SECONDS: '1200' };
+const baseEnv = { NODE_ENV: 'production' };
 
 export interface Harness {
   ctx(loadgen: LoadGen | null): Ctx;
@@ -94,7 +106,7 @@ export function createHarness(opts: Options): Harness {
     return proc;
   }
 
-  const starters = {
+  const starters: Omit<Ctx, 'opts' | 'layout' | 'loadgen' | 'log' | 'print' | 'recordAffinity'> = {
     async startEmulator(latencyMs: number, seedJobs: number | null): Promise<Emu> {
       const env: Record<string, string> = {
         ...baseEnv,
@@ -113,16 +125,21 @@ export function createHarness(opts: Options): Harness {
       recordAffinity('emulator', proc.pid);
       return emulatorOf(proc, latencyMs, seedJobs ?? 36);
     },
+    async startBaseline(emu: Emu): Promise<Proc | null> {
+      if (!opts.baselineDist) return null;
+      return starters.startGateway(emu, { script: join(opts.baselineDist, 'main.js'), role: 'baseline' });
+    },
     async startGateway(emu: Emu, extra: StartExtra = {}): Promise<Proc> {
-      const proc = await spawnNode('gateway', {
+      const role = extra.role ?? 'gateway';
+      const proc = await spawnNode(role, {
         // As `npm start` runs it: built JavaScript with the start script's node flags.
-        script: 'dist/main.js',
+        script: extra.script ?? 'dist/main.js',
         env: { ...baseEnv, HOST: '127.0.0.1', PORT: '0', COORDINATOR_URL: emu.baseUrl, ...extra.env },
         cpus: layout.sut,
         nodeFlags: [...npmStartFlags(), ...opts.gatewayNodeFlags, ...(extra.nodeFlags ?? [])],
         ready: /"msg":"gateway listening".*?"url":"([^"]+)"/,
       });
-      recordAffinity('gateway', proc.pid);
+      recordAffinity(role, proc.pid);
       return proc;
     },
     startProxy: (emu: Emu) =>
@@ -151,6 +168,7 @@ export function createHarness(opts: Options): Harness {
       const expected: Record<string, string> = layout.sut
         ? {
             gateway: layout.sut,
+            baseline: layout.sut,
             proxy: layout.sut,
             naive: layout.sut,
             apollo: layout.sut,

@@ -73,8 +73,16 @@ export async function startLoadGen(cpus: string | null): Promise<LoadGen> {
     run(spec) {
       const id = next++;
       return new Promise((resolve, reject) => {
+        if (proc.exited() || !proc.child.connected) {
+          reject(new Error('loadgen is not running'));
+          return;
+        }
         pending.set(id, { resolve, reject });
-        proc.child.send({ type: 'run', id, spec });
+        proc.child.send({ type: 'run', id, spec }, (error) => {
+          if (!error) return;
+          pending.delete(id);
+          reject(error);
+        });
       });
     },
     stop: () => proc.stop(),

@@ -120,11 +120,8 @@ async function measureRound(ctx: Ctx, variant: Variant, durationS: number): Prom
   const before = { sut: cpuMs(pids.sut), emulator: cpuMs(pids.emulator), loadgen: cpuMs(pids.loadgen) };
   const logsBefore = variant.sut.lineCount();
   const started = performance.now();
-  const result = await ctx.loadgen.run({
-    ...variant.spec,
-    connections: variant.spec.connections ?? ctx.opts.connections,
-    durationS,
-  });
+  const connections = variant.spec.connections ?? ctx.opts.connections;
+  const result = await ctx.loadgen.run({ ...variant.spec, connections, durationS });
   const wallMs = performance.now() - started;
   const after = { sut: cpuMs(pids.sut), emulator: cpuMs(pids.emulator), loadgen: cpuMs(pids.loadgen) };
   const busyAfter = machineBusyMs();
@@ -148,7 +145,10 @@ async function measureRound(ctx: Ctx, variant: Variant, durationS: number): Prom
     p99: result.p99Ms,
     requests: result.requests,
     bad: result.requests - result.good + result.errors + result.timeouts,
-    cpuPerReq: (after.sut - before.sut) / n,
+    // At the end of a closed-loop run every connection has a request in flight, on average half
+    // done: its CPU is in the reading, its completion is not. Counting each as half a request
+    // keeps slow variants (a nested request under load takes ~1 s here) from looking ~20 % costlier.
+    cpuPerReq: (after.sut - before.sut) / (n + Math.min(connections, n) / 2),
     upstreamPerReq: totalCalls(stats) / n,
     byRoute,
     util: {
@@ -206,7 +206,10 @@ export const WIDE_SPREAD = 0.25;
 
 export interface WarmUp {
   seconds: number;
-  /** CPU ms per request of each 1-s slice: it falls while V8 optimises and caches fill. */
+  /**
+   * CPU ms per request of each slice (1 s, longer for slow requests; slices completing fewer than
+   * 4 requests per connection are not counted): it falls while V8 optimises and caches fill.
+   */
   slices_cpu_ms_per_req: Array<number | null>;
   /** Whether the last three slices agreed within 10 % before the maximum was reached. */
   settled: boolean;
@@ -340,24 +343,30 @@ export function relativeSpread(s: Spread): number {
 async function warmUp(ctx: Ctx, variant: Variant): Promise<WarmUp | null> {
   const { warmupS, warmupMaxS } = ctx.opts;
   if (warmupS <= 0) return null;
+  const connections = variant.spec.connections ?? ctx.opts.connections;
   const slices: number[] = [];
+  let seconds = 0;
+  let sliceS = 1;
   let settled = false;
-  while (slices.length < Math.max(warmupS, warmupMaxS)) {
+  while (seconds < Math.max(warmupS, warmupMaxS)) {
     const before = cpuMs(variant.sut.pid);
-    const r = await ctx.loadgen.run({
-      ...variant.spec,
-      connections: variant.spec.connections ?? ctx.opts.connections,
-      durationS: 1,
-    });
-    slices.push((cpuMs(variant.sut.pid) - before) / Math.max(1, r.requests));
+    const r = await ctx.loadgen.run({ ...variant.spec, connections, durationS: sliceS });
+    seconds += sliceS;
+    // CPU of requests still in flight at the slice's end counts, their completion does not: with
+    // slow requests a slice must complete many per connection to mean anything, so it grows.
+    if (r.requests < 4 * connections) {
+      sliceS = Math.min(sliceS * 2, 4);
+      continue;
+    }
+    slices.push((cpuMs(variant.sut.pid) - before) / (r.requests + connections / 2));
     const last = slices.slice(-3);
-    if (slices.length >= warmupS && last.length === 3 && Math.max(...last) <= 1.1 * Math.min(...last)) {
+    if (seconds >= warmupS && last.length === 3 && Math.max(...last) <= 1.1 * Math.min(...last)) {
       settled = true;
       break;
     }
   }
   await drain(variant.emu);
-  return { seconds: slices.length, slices_cpu_ms_per_req: slices.map((v) => round(v, 4)), settled };
+  return { seconds, slices_cpu_ms_per_req: slices.map((v) => round(v, 4)), settled };
 }
 
 /** Warms every variant up, then measures them round-robin: round 1 of each, round 2 of each, ... */
@@ -376,7 +385,7 @@ export async function measureAll(
     warmups.set(variant.label, w);
     if (w) {
       ctx.log(
-        `  warm-up ${variant.label}: ${w.seconds} s${w.settled ? '' : ' (not settled)'}, cpu-ms/req per second ` +
+        `  warm-up ${variant.label}: ${w.seconds} s${w.settled ? '' : ' (not settled)'}, cpu-ms/req per slice ` +
           w.slices_cpu_ms_per_req.map((v) => v?.toFixed(3)).join(' '),
       );
     }

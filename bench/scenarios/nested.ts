@@ -67,12 +67,22 @@ async function nested(ctx: Ctx) {
       ctx.startProxy(emu),
     ]);
     procs.push(gateway, apollo, naive, proxy);
+    const baseline = await ctx.startBaseline(emu);
+    if (baseline) procs.push(baseline);
     const { jobs } = await emu.rest<{ jobs: Array<{ job_id: string }> }>('GET', '/jobs?page_size=1&status=COMPLETED');
     const graphqlVariants: Variant[] = [
       { label: 'gateway', sut: gateway, emu, spec: graphqlSpec(gateway.url, NESTED_QUERY) },
       { label: 'apollo', sut: apollo, emu, spec: graphqlSpec(apollo.url, NESTED_QUERY) },
       { label: 'naive', sut: naive, emu, spec: graphqlSpec(naive.url, NESTED_QUERY) },
     ];
+    if (baseline) {
+      graphqlVariants.splice(1, 0, {
+        label: 'baseline',
+        sut: baseline,
+        emu,
+        spec: graphqlSpec(baseline.url, NESTED_QUERY),
+      });
+    }
     const proxyVariant: Variant = {
       label: 'proxy',
       sut: proxy,
@@ -103,6 +113,9 @@ async function nested(ctx: Ctx) {
         `(target ≤ ${TARGET_CPU_PER_CALL_TO_PROXY}×: ${verdict(perCall, TARGET_CPU_PER_CALL_TO_PROXY)})`,
     );
     ctx.print(`  apollo ÷ gateway CPU per request (peer): ${fmtSpread(peer, '×')}`);
+    const vsBaseline = pairedRatio(m.gateway, m.baseline, cpuOf);
+    if (m.baseline)
+      ctx.print(`  gateway ÷ baseline (${ctx.opts.baselineDist}) CPU per request: ${fmtSpread(vsBaseline, '×')}`);
     ctx.print(
       `  upstream calls per request: ${Object.entries(probes)
         .map(([label, p]) => `${label} ${p.calls}`)
@@ -151,6 +164,7 @@ async function nested(ctx: Ctx) {
       cpu_per_call_ratio_to_proxy_verdict: verdict(perCall, TARGET_CPU_PER_CALL_TO_PROXY),
       peer_cpu_ratio: peer,
       naive_cpu_ratio: pairedRatio(m.naive, m.gateway, cpuOf),
+      baseline_cpu_ratio: m.baseline ? vsBaseline : undefined,
       gateway_cpu_ms_per_req: m.gateway?.cpu_ms_per_req,
       gateway_rps: m.gateway?.rps,
       gateway_p50_ms: m.gateway?.p50_ms,

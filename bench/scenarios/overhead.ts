@@ -36,6 +36,8 @@ async function overhead(ctx: Ctx) {
       ctx.startNaive(emu),
     ]);
     procs.push(gateway, apollo, proxy, naive);
+    const baseline = await ctx.startBaseline(emu);
+    if (baseline) procs.push(baseline);
     const jobs = await emu.rest<{ jobs: Array<{ job_id: string }> }>('GET', '/jobs?page_size=1&status=COMPLETED');
     const jobId = jobs.jobs[0]?.job_id;
     if (!jobId) throw new Error('no COMPLETED job in the seeded tenant');
@@ -52,6 +54,14 @@ async function overhead(ctx: Ctx) {
       { label: 'direct', sut: emu.proc, emu, emulatorIsSut: true, spec: rest(`${emu.baseUrl}/jobs/${jobId}`) },
       { label: 'naive', sut: naive, emu, spec: graphqlSpec(naive.url, OVERHEAD_QUERY, { id: jobId }) },
     ];
+    if (baseline) {
+      variants.splice(1, 0, {
+        label: 'baseline',
+        sut: baseline,
+        emu,
+        spec: graphqlSpec(baseline.url, OVERHEAD_QUERY, { id: jobId }),
+      });
+    }
     const probes: Record<string, number> = {};
     for (const v of variants) probes[v.label] = (await probe(emu, v.spec)).calls;
     const m = await measureAll(ctx, variants);
@@ -70,6 +80,7 @@ async function overhead(ctx: Ctx) {
       /** Apollo CPU per request ÷ gateway CPU per request: how much less the gateway uses than the peer. */
       peer_cpu_ratio: peer,
       naive_cpu_ratio: pairedRatio(m.naive, g, cpuOf),
+      baseline_cpu_ratio: m.baseline ? pairedRatio(g, m.baseline, cpuOf) : undefined,
       gateway_cpu_ms_per_req: g?.cpu_ms_per_req,
       apollo_cpu_ms_per_req: m.apollo?.cpu_ms_per_req,
       proxy_cpu_ms_per_req: p?.cpu_ms_per_req,
@@ -91,6 +102,9 @@ async function overhead(ctx: Ctx) {
       `  gateway ÷ proxy CPU per request: ${fmtSpread(toProxy, '×')} (target ≤ ${TARGET_CPU_RATIO_TO_PROXY}×: ${result.cpu_ratio_to_proxy_verdict})`,
     );
     ctx.print(`  apollo ÷ gateway CPU per request (peer): ${fmtSpread(peer, '×')}`);
+    const vsBaseline = pairedRatio(g, m.baseline, cpuOf);
+    if (m.baseline)
+      ctx.print(`  gateway ÷ baseline (${ctx.opts.baselineDist}) CPU per request: ${fmtSpread(vsBaseline, '×')}`);
     ctx.print(`  upstream calls per request: ${JSON.stringify(probes)}`);
     return result;
   } finally {

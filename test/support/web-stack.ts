@@ -1,12 +1,11 @@
 /**
  * The runs page under test: a real gateway server (live hub, the page built from web/ into a temp
- * folder and served at `/`) over an emulator on a frozen clock the test advances, and headless
- * Debian Chromium through playwright-core recording every request the page makes.
+ * folder and served at `/`) over an emulator on a frozen clock the test advances. The browser is
+ * the team's (test/support/browser.ts): Debian Chromium, every other host blocked and recorded.
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { createGateway } from '../../src/app.js';
 import { defaultConfig } from '../../src/config.js';
 import { createCoordinatorClient } from '../../src/coordinator/client.js';
@@ -20,25 +19,10 @@ import { buildWeb, type WebBuild } from '../../web/build.js';
 
 export { EMULATOR_KEYS };
 
-/** Where the tests leave screenshots for the closing note (gitignored). */
-export const ARTIFACTS = join(process.cwd(), 'test/artifacts');
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
 export interface WebGateway {
   emulator: Emulator;
   server: RunningServer;
-  /** http://127.0.0.1:<port>/ */
+  /** http://127.0.0.1:<port> */
   origin: string;
   stop(): Promise<void>;
 }
@@ -81,47 +65,12 @@ export async function startWebGateway(
   return {
     emulator,
     server,
-    origin: server.url.replace(/graphql$/, ''),
+    origin: new URL(server.url).origin,
     async stop() {
       await server.stop();
       await hub.close();
       await client.close();
       if (!options.emulator) await emulator.close();
-    },
-  };
-}
-
-export interface Browser {
-  context: BrowserContext;
-  /** Every URL the pages asked for (HTTP and WebSocket), in order. */
-  requests: string[];
-  newPage(): Promise<Page>;
-  close(): Promise<void>;
-}
-
-export async function launchBrowser(): Promise<Browser> {
-  const profile = await mkdtemp(join(tmpdir(), 'scaimind-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1280, height: 860 },
-  });
-  const requests: string[] = [];
-  const track = (page: Page) => {
-    page.on('request', (request) => requests.push(request.url()));
-    page.on('websocket', (socket) => requests.push(socket.url()));
-  };
-  for (const page of context.pages()) track(page);
-  context.on('page', track);
-  await mkdir(ARTIFACTS, { recursive: true });
-  return {
-    context,
-    requests,
-    newPage: () => context.newPage(),
-    async close() {
-      await context.close();
-      await rm(profile, { recursive: true, force: true });
     },
   };
 }

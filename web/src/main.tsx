@@ -6,6 +6,7 @@ import { EvaluateView } from './evaluate';
 import { type Route, useRoute } from './router';
 import { RunView } from './run';
 import { RunsView } from './runs';
+import { SubmitView } from './submit';
 import { CredentialBar, useCredentialEpoch } from './ui';
 
 function View({ route }: { route: Route }) {
@@ -14,6 +15,8 @@ function View({ route }: { route: Route }) {
       return <RunsView key={route.query.get('status') ?? ''} query={route.query} />;
     case 'evaluate':
       return <EvaluateView key={route.id} id={route.id} query={route.query} />;
+    case 'submit':
+      return <SubmitView />;
     case 'run':
       return <RunView key={route.id} id={route.id} />;
     default:

@@ -4,6 +4,18 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+export type BaseModelInput = {
+  /** e.g. bfloat16. */
+  dtype?: string | null | undefined;
+  /** e.g. meta-llama/Llama-3.1-8B. */
+  modelId: string;
+  revision?: string | null | undefined;
+  /** Where the model comes from (hub, scaidrive://…). */
+  source?: string | null | undefined;
+  tokenizerId?: string | null | undefined;
+  trustRemoteCode?: boolean | null | undefined;
+};
+
 export type BenchmarkInput = {
   /** Required for custom-* benchmarks: a URI the coordinator can read. */
   dataset?: string | null | undefined;
@@ -19,6 +31,54 @@ export type CancelTrainingJobInput = {
   id: string | number;
   reason?: string | null | undefined;
 };
+
+export type DataConfigInput = {
+  batchSize?: number | null | undefined;
+  gradientAccumulationSteps?: number | null | undefined;
+  maxSeqLength?: number | null | undefined;
+  seed?: number | null | undefined;
+  /** At least one. */
+  sources: Array<DataSourceInput>;
+  /** From 0 to 1. */
+  validationSplit?: number | null | undefined;
+};
+
+export type DataSourceInput = {
+  /** e.g. jsonl, parquet. */
+  format?: string | null | undefined;
+  /** A URI the coordinator can read, e.g. scaidrive://acme/data/x.jsonl. */
+  path: string;
+  /** e.g. train. */
+  split?: string | null | undefined;
+  type?: string | null | undefined;
+};
+
+export type DistributedInput = {
+  /** e.g. nccl. */
+  backend?: string | null | undefined;
+  /** A flat object of string values, e.g. {"zero_stage": "3"}. */
+  config?: unknown;
+  /** e.g. zero3, fsdp_full_shard. */
+  strategy?: string | null | undefined;
+  worldSize?: number | null | undefined;
+};
+
+export type FrameworkInput = {
+  /** A flat object of string values, e.g. {"gradient_checkpointing": "true"}. */
+  config?: unknown;
+  /** Required when `type` is CUSTOM. */
+  customScriptPath?: string | null | undefined;
+  distributed?: DistributedInput | null | undefined;
+  type: FrameworkType;
+};
+
+/** The training framework. Not every framework runs every training type (see `submitTrainingJob`). */
+export type FrameworkType =
+  | 'CUSTOM'
+  | 'DEEPSPEED'
+  | 'FSDP'
+  | 'HF_TRAINER'
+  | 'MEGATRON';
 
 /** Lifecycle status of a training job or evaluation, as the coordinator reports it. */
 export type JobStatus =
@@ -43,6 +103,12 @@ export type KeyValueInput = {
   value: string;
 };
 
+export type OutputConfigInput = {
+  checkpointEverySteps?: number | null | undefined;
+  keepCheckpoints?: number | null | undefined;
+  outputUri?: string | null | undefined;
+};
+
 export type PauseTrainingJobInput = {
   clientMutationId?: string | number | null | undefined;
   id: string | number;
@@ -62,6 +128,14 @@ export type Phase =
   /** Completed. */
   | 'SUCCEEDED';
 
+export type ResourceConfigInput = {
+  /** At least 1. */
+  gpuCount: number;
+  /** One of `cluster.gpuTypes`, e.g. H100. */
+  gpuType?: string | null | undefined;
+  nodeCount?: number | null | undefined;
+};
+
 export type ResumeTrainingJobInput = {
   checkpointId?: string | null | undefined;
   clientMutationId?: string | number | null | undefined;
@@ -72,6 +146,11 @@ export type RetryTrainingJobInput = {
   checkpointId?: string | null | undefined;
   clientMutationId?: string | number | null | undefined;
   id: string | number;
+};
+
+export type SchedulingConfigInput = {
+  maxWaitSeconds?: number | null | undefined;
+  preemptible?: boolean | null | undefined;
 };
 
 export type SubmitEvaluationInput = {
@@ -87,12 +166,50 @@ export type SubmitEvaluationInput = {
   modelUri?: string | null | undefined;
 };
 
+export type SubmitTrainingJobInput = {
+  clientMutationId?: string | number | null | undefined;
+  dataConfig: DataConfigInput;
+  /** Retrying with the same key and input within 24 h returns the same job, submitted once, even across gateway instances and after a lost reply. */
+  idempotencyKey?: string | null | undefined;
+  /** String values only. */
+  labels?: Array<KeyValueInput> | null | undefined;
+  name: string;
+  outputConfig?: OutputConfigInput | null | undefined;
+  resourceConfig: ResourceConfigInput;
+  schedulingConfig?: SchedulingConfigInput | null | undefined;
+  trainingConfig: TrainingConfigInput;
+};
+
+export type TrainingConfigInput = {
+  baseModel: BaseModelInput;
+  environment?: Array<KeyValueInput> | null | undefined;
+  framework: FrameworkInput;
+  /** String values, e.g. learning_rate = "2e-4". Unknown keys are refused by the coordinator. */
+  hyperparameters?: Array<KeyValueInput> | null | undefined;
+  /** Automatic re-queues after preemption (0 or more). */
+  maxRetries?: number | null | undefined;
+  /** 0-10; the coordinator’s default is 5. */
+  priority?: number | null | undefined;
+  /** A checkpoint id or URI to start from. */
+  resumeFromCheckpoint?: string | null | undefined;
+  trainingType: TrainingType;
+};
+
 export type TrainingJobFilter = {
   /** Jobs carrying all of these labels. The gateway filters the coordinator’s pages (at most 500 jobs read per request; `totalCount` is then null, and `endCursor` resumes where the scan stopped). */
   labels?: Array<KeyValueInput> | null | undefined;
   /** Any of these statuses. */
   status?: Array<JobStatus> | null | undefined;
 };
+
+export type TrainingType =
+  | 'CONTINUED_PRETRAIN'
+  | 'DPO'
+  | 'FULL_FINETUNE'
+  | 'LORA'
+  | 'QLORA'
+  | 'RLHF'
+  | 'SFT';
 
 export type UserErrorCode =
   /** The input is invalid; `field` says where. */
@@ -195,6 +312,18 @@ export type RunUpdatedSubscriptionVariables = Exact<{
 
 
 export type RunUpdatedSubscription = { trainingJobUpdated: { id: string, jobId: string, name: string | null, status: JobStatus, rawStatus: string, phase: Phase, isTerminal: boolean, trainingType: string | null, baseModel: string | null, createdAt: string | null, updatedAt: string | null, message: string | null, progress: { fraction: number | null, currentStep: number | null, totalSteps: number | null, epoch: number | null } | null, labels: Array<{ key: string, value: string }> } };
+
+export type SubmitOptionsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type SubmitOptionsQuery = { cluster: { gpuTypes: Array<{ gpuType: string, available: number | null, total: number | null }> } | null };
+
+export type SubmitTrainingJobMutationVariables = Exact<{
+  input: SubmitTrainingJobInput;
+}>;
+
+
+export type SubmitTrainingJobMutation = { submitTrainingJob: { estimatedWaitSeconds: number | null, trainingJob: { id: string, jobId: string, name: string | null, status: JobStatus } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: UserErrorCode }>, warnings: Array<{ field: Array<string> | null, message: string }> } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -869,3 +998,36 @@ export const RunUpdatedDocument = new TypedDocumentString(`
   updatedAt
   message
 }`) as unknown as TypedDocumentString<RunUpdatedSubscription, RunUpdatedSubscriptionVariables>;
+export const SubmitOptionsDocument = new TypedDocumentString(`
+    query SubmitOptions {
+  cluster {
+    gpuTypes {
+      gpuType
+      available
+      total
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<SubmitOptionsQuery, SubmitOptionsQueryVariables>;
+export const SubmitTrainingJobDocument = new TypedDocumentString(`
+    mutation SubmitTrainingJob($input: SubmitTrainingJobInput!) {
+  submitTrainingJob(input: $input) {
+    trainingJob {
+      id
+      jobId
+      name
+      status
+    }
+    estimatedWaitSeconds
+    userErrors {
+      field
+      message
+      code
+    }
+    warnings {
+      field
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<SubmitTrainingJobMutation, SubmitTrainingJobMutationVariables>;
