@@ -16,7 +16,7 @@ export interface Controls {
   resetStats(): void;
 }
 
-/** `{"route", "kind", "status", "code", "retry_after", "latency_ms", "probability", "count", "after_handling"}` → FaultSpec */
+/** `{"route", "kind", "status", "code", "retry_after", "latency_ms", "probability", "count", "after_handling", "after_events"}` → FaultSpec */
 function faultFromWire(raw: unknown, index: number): FaultSpec {
   if (!isObject(raw)) throw new ApiError('INVALID_ARGUMENT', `faults[${index}] must be an object`);
   const spec: FaultSpec = { route: String(raw.route ?? ''), kind: raw.kind as FaultKind };
@@ -26,6 +26,7 @@ function faultFromWire(raw: unknown, index: number): FaultSpec {
     ['latencyMs', 'latency_ms'],
     ['probability', 'probability'],
     ['count', 'count'],
+    ['afterEvents', 'after_events'],
   ];
   for (const [key, wire] of numbers) {
     const value = raw[wire] ?? raw[key];
