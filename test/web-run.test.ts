@@ -50,8 +50,13 @@ describeBrowser('runs page: one run', () => {
       await expect.poll(() => page.locator('[data-testid=evaluations] tbody tr').count()).toBeGreaterThanOrEqual(1);
       await expect.poll(() => page.getByTestId('configuration').textContent()).toContain('Base model');
 
+      // The chart opens with the history (metricHistory), then follows the metrics stream.
       await page.getByTestId('metrics-chart').waitFor();
+      await expect.poll(() => chartPoints(page)).toBeGreaterThan(10);
       let before = await chartPoints(page);
+      const logLines = () => page.locator('[data-testid=log] > div:not(.dropped)').count();
+      await expect.poll(logLines).toBeGreaterThan(0);
+      const linesBefore = await logLines();
       // Each simulated minute the run takes more steps; the page hears of each through its
       // subscription, without a reload.
       for (let i = 0; i < 3; i++) {
@@ -59,6 +64,11 @@ describeBrowser('runs page: one run', () => {
         await expect.poll(() => chartPoints(page), { timeout: 15_000 }).toBeGreaterThan(before);
         before = await chartPoints(page);
       }
+      // The log tail grew too, live.
+      await expect.poll(logLines, { timeout: 15_000 }).toBeGreaterThan(linesBefore);
+      // The scoreboard charts the scored checkpoint, with the evaluation behind the point.
+      await expect.poll(() => page.locator('[data-testid=scoreboard]').textContent()).toMatch(/eval_\w+/);
+      await page.getByTestId('scoreboard-chart').waitFor();
       await page.screenshot({ path: await artifactPath('run-training.png'), fullPage: true });
       await page.close();
     });

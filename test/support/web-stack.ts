@@ -6,14 +6,11 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createGateway } from '../../src/app.js';
 import { defaultConfig } from '../../src/config.js';
-import { createCoordinatorClient } from '../../src/coordinator/client.js';
 import { createEmulator, EMULATOR_KEYS, type Emulator } from '../../src/emulator/index.js';
-import { createLiveHub } from '../../src/live/hub.js';
-import { coordinatorPollFetch } from '../../src/live/upstream.js';
 import { createLogger } from '../../src/log.js';
-import { type RunningServer, startServer } from '../../src/server.js';
+import type { RunningServer } from '../../src/server.js';
+import { createGatewayStack } from '../../src/stack.js';
 import { loadStaticSite } from '../../src/static-site.js';
 import { buildWeb, type WebBuild } from '../../web/build.js';
 
@@ -38,38 +35,31 @@ export async function startWebGateway(
   options: { defaultCredential?: boolean; emulator?: Emulator } = {},
 ): Promise<WebGateway> {
   const emulator = options.emulator ?? (await createEmulator({ speed: 0 }));
-  const config = defaultConfig({ coordinatorUrl: emulator.url, pollIntervalMs: 50, pollMaxIntervalMs: 400 });
-  const client = createCoordinatorClient({ baseUrl: emulator.url, timeoutMs: 2000, retry: { maxAttempts: 1 } });
-  const log = createLogger('error', () => {});
-  const hub = createLiveHub({
-    fetch: coordinatorPollFetch(client, config.requestTimeoutMs),
-    pollIntervalMs: config.pollIntervalMs,
-    pollMaxIntervalMs: config.pollMaxIntervalMs,
-    pollGiveUpMs: 5000,
-    log,
-  });
-  const gateway = createGateway(config, {
-    client,
-    log,
-    defaultCredential: options.defaultCredential === false ? null : `Bearer ${EMULATOR_KEYS.dev}`,
-    live: hub,
-  });
-  const server = await startServer(gateway, {
-    host: '127.0.0.1',
-    port: 0,
-    keepAliveMs: 1000,
-    shutdownGraceMs: 1000,
-    onDrain: () => hub.close(),
-    site: await loadStaticSite(build.dir),
-  });
+  // Wired the way `npm start` wires it (createGatewayStack), on an ephemeral port, polling fast.
+  const stack = await createGatewayStack(
+    defaultConfig({
+      coordinatorUrl: emulator.url,
+      host: '127.0.0.1',
+      port: 0,
+      pollIntervalMs: 50,
+      pollMaxIntervalMs: 400,
+      wsKeepAliveMs: 1000,
+      metrics: false,
+    }),
+    {
+      log: createLogger('error', () => {}),
+      defaultCredential: options.defaultCredential === false ? null : `Bearer ${EMULATOR_KEYS.dev}`,
+      site: await loadStaticSite(build.dir),
+      shutdownGraceMs: 1000,
+    },
+  );
+  const server = await stack.listen();
   return {
     emulator,
     server,
     origin: new URL(server.url).origin,
     async stop() {
-      await server.stop();
-      await hub.close();
-      await client.close();
+      await stack.stop();
       if (!options.emulator) await emulator.close();
     },
   };

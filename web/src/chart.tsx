@@ -24,6 +24,11 @@ export interface ChartProps {
   points?: boolean;
 }
 
+function axisLabel(lines: readonly ChartLine[], scale: string): string {
+  const same = lines.filter((l) => l.scale === scale);
+  return same.length === 1 ? (same[0]?.label ?? scale) : scale;
+}
+
 function toData(props: ChartProps): uPlot.AlignedData {
   return [props.x as number[], ...props.lines.map((line) => line.values as (number | null)[])];
 }
@@ -68,10 +73,8 @@ export function Chart(props: ChartProps) {
         },
         ...scales.map((scale, index) => ({
           scale,
-          label: props.lines
-            .filter((l) => l.scale === scale)
-            .map((l) => l.label)
-            .join(', '),
+          // One line names its axis; several share the scale's name (the legend tells them apart).
+          label: axisLabel(props.lines, scale),
           side: index === 0 ? 3 : 1,
           size: 64,
           grid: { show: index === 0 },

@@ -1,7 +1,6 @@
 /** One run: live status and progress, configuration, metrics chart, checkpoints, evaluations, controls. */
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { request, subscribe } from './api';
-import { Chart } from './chart';
 import {
   CancelRunDocument,
   type EvaluationRowFragment,
@@ -16,6 +15,7 @@ import {
   type RunQuery,
 } from './generated/graphql';
 import { href, runHref } from './router';
+import { LogPanel, MetricsPanel, ScoreboardPanel } from './streams';
 import { ErrorBox, Labels, ProgressBar, Section, StatusBadge, Time } from './ui';
 
 type RunData = NonNullable<RunQuery['trainingJob']>;
@@ -31,59 +31,6 @@ const PAUSABLE: ReadonlySet<JobStatus> = new Set([
   'EXPORTING',
 ]);
 const RETRYABLE: ReadonlySet<JobStatus> = new Set(['FAILED', 'CANCELLED', 'PREEMPTED']);
-
-/** Points kept per chart; past this, every other old point goes (the live edge stays exact). */
-const MAX_CHART_POINTS = 4000;
-
-export interface MetricPoint {
-  step: number;
-  values: Record<string, number>;
-}
-
-/** Merges points by step (a later report of a step wins) and keeps them bounded and ordered. */
-export function mergePoints(points: readonly MetricPoint[], added: readonly MetricPoint[]): MetricPoint[] {
-  if (!added.length) return points as MetricPoint[];
-  const byStep = new Map(points.map((p) => [p.step, p]));
-  for (const point of added)
-    byStep.set(point.step, { step: point.step, values: { ...byStep.get(point.step)?.values, ...point.values } });
-  let merged = [...byStep.values()].sort((a, b) => a.step - b.step);
-  while (merged.length > MAX_CHART_POINTS) {
-    const half = merged.length >> 1;
-    merged = [...merged.slice(0, half).filter((_, i) => i % 2 === 0), ...merged.slice(half)];
-  }
-  return merged;
-}
-
-function snapshotPoint(metrics: RunLiveFragment['latestMetrics']): MetricPoint[] {
-  if (!metrics || metrics.step == null || !metrics.values.length) return [];
-  return [{ step: metrics.step, values: Object.fromEntries(metrics.values.map((m) => [m.name, m.value])) }];
-}
-
-function lrTick(value: number): string {
-  return value === 0 ? '0' : value.toExponential(1).replace('e-', 'e−');
-}
-
-export function MetricsChart({ points }: { points: readonly MetricPoint[] }) {
-  const x = points.map((p) => p.step);
-  return (
-    <Chart
-      testId="metrics-chart"
-      x={x}
-      xLabel="step"
-      lines={[
-        { label: 'loss', scale: 'loss', color: '#3657d8', values: points.map((p) => p.values.loss ?? null) },
-        {
-          label: 'learning rate',
-          scale: 'lr',
-          color: '#d8893a',
-          dash: [6, 4],
-          values: points.map((p) => p.values.learning_rate ?? null),
-        },
-      ]}
-      rightTicks={lrTick}
-    />
-  );
-}
 
 /** Follows each unfinished evaluation through `evaluationUpdated` until it ends. */
 export function useLiveEvaluations(evaluations: EvaluationRowFragment[]): EvaluationRowFragment[] {
@@ -323,7 +270,6 @@ export function RunView({ id }: { id: string }) {
   const [live, setLive] = useState<RunLiveFragment | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [liveError, setLiveError] = useState<unknown>(null);
-  const [points, setPoints] = useState<MetricPoint[]>([]);
   const [missing, setMissing] = useState(false);
 
   useEffect(() => {
@@ -332,10 +278,7 @@ export function RunView({ id }: { id: string }) {
       (data) => {
         if (!current) return;
         if (!data.trainingJob) setMissing(true);
-        else {
-          setRun(data.trainingJob);
-          setPoints((p) => mergePoints(p, snapshotPoint(data.trainingJob?.latestMetrics ?? null)));
-        }
+        else setRun(data.trainingJob);
       },
       (failure: unknown) => current && setError(failure),
     );
@@ -356,7 +299,6 @@ export function RunView({ id }: { id: string }) {
         next: (data) => {
           setLive(data.trainingJobUpdated);
           setLiveError(null);
-          setPoints((p) => mergePoints(p, snapshotPoint(data.trainingJobUpdated.latestMetrics)));
         },
         error: setLiveError,
       },
@@ -364,6 +306,12 @@ export function RunView({ id }: { id: string }) {
   }, [run, terminal]);
 
   const evaluations = useLiveEvaluations(useMemo(() => run?.evaluations?.edges.map((e) => e.node) ?? [], [run]));
+
+  // Read the scoreboard again whenever one of the run's evaluations finishes.
+  const scoredVersion = evaluations
+    .filter((e) => e.isTerminal)
+    .map((e) => e.id)
+    .join(',');
 
   if (error) return <ErrorBox error={error} title="The run could not be loaded" />;
   if (missing)
@@ -432,16 +380,8 @@ export function RunView({ id }: { id: string }) {
           </details>
         </Section>
       </div>
-      <Section
-        title="Loss and learning rate"
-        actions={
-          <span class="muted small" data-testid="chart-count">
-            {points.length} points
-          </span>
-        }
-      >
-        {points.length ? <MetricsChart points={points} /> : <p class="muted">No metrics reported yet.</p>}
-      </Section>
+      <MetricsPanel id={run.id} live={!terminal} />
+      <LogPanel key={`${run.id}:${terminal}`} id={run.id} />
       <Section title={`Checkpoints (${shown.checkpoints.length})`}>
         {shown.checkpoints.length ? (
           <table data-testid="checkpoints">
@@ -484,6 +424,7 @@ export function RunView({ id }: { id: string }) {
       >
         <EvaluationsTable evaluations={evaluations} />
       </Section>
+      <ScoreboardPanel id={run.id} version={scoredVersion} />
     </div>
   );
 }

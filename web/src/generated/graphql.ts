@@ -242,6 +242,37 @@ export type SubmitEvaluationMutationVariables = Exact<{
 
 export type SubmitEvaluationMutation = { submitEvaluation: { evaluation: { id: string, evaluationId: string, status: JobStatus, rawStatus: string, phase: Phase, isTerminal: boolean, createdAt: string | null, completedAt: string | null, message: string | null, modelUri: string | null, checkpoint: { checkpointId: string, step: number | null, epoch: number | null } | null, benchmarks: Array<{ name: string, status: JobStatus | null, score: number | null, dataset: string | null, numSamples: number | null }> } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: UserErrorCode }>, warnings: Array<{ field: Array<string> | null, message: string }> } };
 
+export type RunMetricHistoryQueryVariables = Exact<{
+  id: string | number;
+  names: Array<string> | string;
+}>;
+
+
+export type RunMetricHistoryQuery = { trainingJob: { id: string, metricHistory: Array<{ name: string, sourcePoints: number, downsampled: boolean, points: Array<{ step: number, value: number }> }> | null } | null };
+
+export type RunMetricsSubscriptionVariables = Exact<{
+  id: string | number;
+  names?: Array<string> | string | null | undefined;
+}>;
+
+
+export type RunMetricsSubscription = { trainingJobMetrics: { droppedSnapshots: number, snapshots: Array<{ step: number | null, values: Array<{ name: string, value: number }> }> } };
+
+export type RunLogsSubscriptionVariables = Exact<{
+  id: string | number;
+  tail?: number | null | undefined;
+}>;
+
+
+export type RunLogsSubscription = { trainingJobLogs: { droppedLines: number, lines: Array<{ sequence: string | null, timestamp: string | null, level: string | null, message: string, step: number | null }> } };
+
+export type RunScoreboardQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type RunScoreboardQuery = { trainingJob: { id: string, scoreboard: { benchmarks: Array<string>, complete: boolean, rows: Array<{ isFinalModel: boolean, step: number | null, checkpoint: { checkpointId: string, epoch: number | null } | null, scores: Array<{ benchmark: string, score: number | null, completedAt: string | null, evaluation: { evaluationId: string } | null }> }> } | null } | null };
+
 export type EvaluationRowFragment = { id: string, evaluationId: string, status: JobStatus, rawStatus: string, phase: Phase, isTerminal: boolean, createdAt: string | null, completedAt: string | null, message: string | null, modelUri: string | null, checkpoint: { checkpointId: string, step: number | null, epoch: number | null } | null, benchmarks: Array<{ name: string, status: JobStatus | null, score: number | null, dataset: string | null, numSamples: number | null }> };
 
 export type RunLiveFragment = { queuePosition: number | null, startedAt: string | null, completedAt: string | null, outputModelUri: string | null, id: string, jobId: string, name: string | null, status: JobStatus, rawStatus: string, phase: Phase, isTerminal: boolean, trainingType: string | null, baseModel: string | null, createdAt: string | null, updatedAt: string | null, message: string | null, latestMetrics: { step: number | null, recordedAt: string | null, values: Array<{ name: string, value: number }> } | null, checkpoints: Array<{ id: string, checkpointId: string, step: number | null, epoch: number | null, createdAt: string | null, uri: string | null }>, progress: { fraction: number | null, currentStep: number | null, totalSteps: number | null, epoch: number | null } | null, labels: Array<{ key: string, value: string }> };
@@ -513,6 +544,77 @@ export const SubmitEvaluationDocument = new TypedDocumentString(`
     numSamples
   }
 }`) as unknown as TypedDocumentString<SubmitEvaluationMutation, SubmitEvaluationMutationVariables>;
+export const RunMetricHistoryDocument = new TypedDocumentString(`
+    query RunMetricHistory($id: ID!, $names: [String!]!) {
+  trainingJob(id: $id) {
+    id
+    metricHistory(names: $names, maxPoints: 1000) {
+      name
+      sourcePoints
+      downsampled
+      points {
+        step
+        value
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RunMetricHistoryQuery, RunMetricHistoryQueryVariables>;
+export const RunMetricsDocument = new TypedDocumentString(`
+    subscription RunMetrics($id: ID!, $names: [String!]) {
+  trainingJobMetrics(id: $id, names: $names) {
+    droppedSnapshots
+    snapshots {
+      step
+      values {
+        name
+        value
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RunMetricsSubscription, RunMetricsSubscriptionVariables>;
+export const RunLogsDocument = new TypedDocumentString(`
+    subscription RunLogs($id: ID!, $tail: Int) {
+  trainingJobLogs(id: $id, tail: $tail) {
+    droppedLines
+    lines {
+      sequence
+      timestamp
+      level
+      message
+      step
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RunLogsSubscription, RunLogsSubscriptionVariables>;
+export const RunScoreboardDocument = new TypedDocumentString(`
+    query RunScoreboard($id: ID!) {
+  trainingJob(id: $id) {
+    id
+    scoreboard {
+      benchmarks
+      complete
+      rows {
+        isFinalModel
+        step
+        checkpoint {
+          checkpointId
+          epoch
+        }
+        scores {
+          benchmark
+          score
+          completedAt
+          evaluation {
+            evaluationId
+          }
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RunScoreboardQuery, RunScoreboardQueryVariables>;
 export const RunDocument = new TypedDocumentString(`
     query Run($id: ID!) {
   trainingJob(id: $id) {
