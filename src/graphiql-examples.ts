@@ -56,6 +56,52 @@ mutation SubmitEvaluation($jobId: ID!, $idempotencyKey: String) {
   }
 }
 
+# Submit a training job. Checked before it is sent (data sources validated in one call, GPU type
+# against the cluster); the idempotencyKey makes a retry safe, even after a lost reply.
+mutation SubmitTrainingJob {
+  submitTrainingJob(
+    input: {
+      name: "support-lora-v5"
+      trainingConfig: {
+        trainingType: LORA
+        baseModel: { modelId: "meta-llama/Llama-3.1-8B" }
+        framework: { type: HF_TRAINER }
+        hyperparameters: [{ key: "learning_rate", value: "2e-4" }, { key: "lora_r", value: "16" }]
+        priority: 5
+        maxRetries: 2
+      }
+      dataConfig: { sources: [{ path: "scaidrive://acme/data/support/train.jsonl" }], maxSeqLength: 4096 }
+      resourceConfig: { gpuCount: 8, gpuType: "H100" }
+      labels: [{ key: "team", value: "support" }]
+      idempotencyKey: "graphiql-example-training-1"
+    }
+  ) {
+    trainingJob { id jobId status queuePosition }
+    estimatedWaitSeconds
+    userErrors { field message code }
+    warnings { field message }
+  }
+}
+
+# What runs where, and what waits: the cluster, its nodes and the shared queue.
+query ClusterAndQueue {
+  cluster {
+    status
+    utilization
+    gpuTypes { gpuType total inUse available }
+    nodes { nodeId status gpuType gpusInUse runningJobs { name } }
+  }
+  queue {
+    depth
+    entries(first: 10) {
+      position
+      type
+      workload { __typename ... on TrainingJob { name } ... on Evaluation { evaluationId } }
+    }
+  }
+  viewer { rateLimit { limit remaining resetAt } }
+}
+
 # Live status: the current state at once, then each change, until the evaluation finishes.
 # Put the evaluationId from SubmitEvaluation here (or any from the evaluations listing).
 subscription WatchEvaluation($id: ID!) {

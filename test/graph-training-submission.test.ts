@@ -9,6 +9,7 @@ import { createGateway } from '../src/app.js';
 import { defaultConfig } from '../src/config.js';
 import { createCoordinatorClient } from '../src/coordinator/client.js';
 import { createEmulator } from '../src/emulator/index.js';
+import { GRAPHIQL_EXAMPLES } from '../src/graphiql-examples.js';
 import { createRedisIdempotencyStore } from '../src/idempotency-redis.js';
 import { createLogger } from '../src/log.js';
 import type { SubmitTrainingJobInput } from './generated/graphql.js';
@@ -24,6 +25,30 @@ const SubmitJob = graphql(`
       estimatedWaitSeconds
       userErrors { field message code }
       warnings { field message }
+    }
+  }
+`);
+
+const JobConfiguration = graphql(`
+  query JobConfiguration($id: ID!) {
+    trainingJob(id: $id) {
+      maxRetries
+      retryCount
+      configuration {
+        trainingConfig {
+          trainingType
+          baseModel { modelId dtype }
+          framework { type config { key value } customScriptPath }
+          hyperparameters { key value }
+          environment { key value }
+          maxRetries
+          priority
+        }
+        dataConfig { sources { path split format } maxSeqLength batchSize validationSplit seed }
+        resourceConfig { gpuCount gpuType nodeCount }
+        outputConfig { outputUri }
+        schedulingConfig { preemptible }
+      }
     }
   }
 `);
@@ -112,6 +137,25 @@ describe('submitTrainingJob', () => {
     ]);
     expect(created?.resource_config).toMatchObject({ gpu_count: 8, gpu_type: 'H100' });
     expect(created?.labels[SUBMISSION_LABEL]).toMatch(/^[\w-]{16,}$/);
+
+    // What was submitted reads back typed, in the input's shape.
+    const read = dataOf(await stack.run(JobConfiguration, { id: payload.trainingJob?.jobId ?? '' })).trainingJob;
+    expect(read?.retryCount).toBe(0);
+    expect(read?.configuration.trainingConfig).toMatchObject({
+      trainingType: 'LORA',
+      baseModel: { modelId: 'meta-llama/Llama-3.1-8B' },
+      framework: { type: 'HF_TRAINER' },
+      hyperparameters: [
+        { key: 'learning_rate', value: '2e-4' },
+        { key: 'lora_r', value: '16' },
+      ],
+      environment: [{ key: 'WANDB_MODE', value: 'offline' }],
+      priority: 7,
+    });
+    expect(read?.configuration.dataConfig.sources).toEqual([
+      { path: 'scaidrive://acme/data/support/train.jsonl', split: null, format: null },
+    ]);
+    expect(read?.configuration.resourceConfig).toEqual({ gpuCount: 8, gpuType: 'H100', nodeCount: null });
   });
 
   it('catches each documented submission error before anything is submitted, at its input path', async () => {
@@ -301,6 +345,25 @@ describe('submitTrainingJob', () => {
     } finally {
       await slow.close();
     }
+  });
+
+  it('runs the GraphiQL example as it stands', async () => {
+    const response = await stack.gateway.fetch('http://gateway.test/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: GRAPHIQL_EXAMPLES, operationName: 'SubmitTrainingJob' }),
+    });
+    const body = (await response.json()) as {
+      data: { submitTrainingJob: { trainingJob: { status: string } | null; userErrors: unknown[] } };
+    };
+    expect(body.data.submitTrainingJob.userErrors).toEqual([]);
+    expect(body.data.submitTrainingJob.trainingJob?.status).toBe('PENDING');
+    const cluster = await stack.gateway.fetch('http://gateway.test/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: GRAPHIQL_EXAMPLES, operationName: 'ClusterAndQueue' }),
+    });
+    expect(((await cluster.json()) as { errors?: unknown }).errors).toBeUndefined();
   });
 
   it('refuses callers without scaimind:manage with FORBIDDEN and creates nothing', async () => {

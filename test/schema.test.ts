@@ -22,6 +22,6 @@ describe('schema/schema.graphql', () => {
     const document = parse(GRAPHIQL_EXAMPLES);
     expect(validate(getSchema(), document)).toEqual([]);
     const kinds = document.definitions.map((definition) => ('operation' in definition ? definition.operation : null));
-    expect(kinds).toEqual(['query', 'query', 'mutation', 'subscription']);
+    expect(kinds).toEqual(['query', 'query', 'mutation', 'mutation', 'query', 'subscription']);
   });
 });

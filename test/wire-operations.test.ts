@@ -7,6 +7,7 @@ import {
   normalizeNodes,
   normalizeQueue,
   normalizeSubmittedJob,
+  trainingJobConfigOf,
 } from '../src/coordinator/wire.js';
 
 describe('operator wire shapes', () => {
@@ -69,5 +70,66 @@ describe('operator wire shapes', () => {
       message: null,
       estimatedWaitSeconds: 120,
     });
+  });
+
+  it('reads a job’s configuration in the documented shape and in older ones', () => {
+    const documented = trainingJobConfigOf({
+      training_config: {
+        training_type: 'LORA',
+        base_model: { model_id: 'm/x', trust_remote_code: 'true' },
+        framework: {
+          type: 'DEEPSPEED',
+          config: { zero_stage: '3' },
+          distributed: { world_size: '16', backend: 'nccl' },
+        },
+        hyperparameters: { learning_rate: 0.0002 },
+        environment: { A: 'b' },
+        priority: 7,
+        max_retries: '3',
+      },
+      data_config: { sources: [{ path: 's://a', split: 'train' }, 's://b', {}], validation_split: '0.05' },
+      resource_config: { gpu_count: 16, node_count: 2 },
+      output_config: { output_uri: 's://out/' },
+      retry_count: 1,
+    });
+    expect(documented).toMatchObject({
+      trainingType: 'LORA',
+      baseModel: { modelId: 'm/x', trustRemoteCode: true, revision: null },
+      framework: {
+        type: 'DEEPSPEED',
+        config: { zero_stage: '3' },
+        distributed: { worldSize: 16, backend: 'nccl', strategy: null, config: {} },
+        customScriptPath: null,
+      },
+      hyperparameters: { learning_rate: '0.0002' },
+      environment: { A: 'b' },
+      priority: 7,
+      maxRetries: 3,
+      data: {
+        sources: [
+          { path: 's://a', type: null, split: 'train', format: null },
+          { path: 's://b', type: null, split: null, format: null },
+        ],
+        validationSplit: 0.05,
+      },
+      resources: { gpuCount: 16, gpuType: null, nodeCount: 2 },
+      output: { outputUri: 's://out/', checkpointEverySteps: null, keepCheckpoints: null },
+      scheduling: null,
+      retryCount: 1,
+    });
+    const older = trainingJobConfigOf({
+      training_config: { framework: 'FSDP', base_model: 'm/y' },
+      environment: { B: 'c' },
+      priority: '2',
+      max_retries: 1,
+    });
+    expect(older).toMatchObject({
+      framework: { type: 'FSDP', config: {}, distributed: null },
+      baseModel: { modelId: 'm/y' },
+      environment: { B: 'c' },
+      priority: 2,
+      maxRetries: 1,
+    });
+    expect(trainingJobConfigOf(null)).toMatchObject({ baseModel: null, framework: null, hyperparameters: {} });
   });
 });

@@ -70,6 +70,52 @@ export interface Checkpoint {
   createdAt: string | null;
 }
 
+/**
+ * A job's configuration as the coordinator echoes it back; absent parts are null or empty. Not a
+ * field of `TrainingJob`: most reads never select it, so `trainingJobConfigOf(job.raw)` normalises
+ * it only when asked (job listings are the hot path).
+ */
+export interface TrainingJobConfig {
+  trainingType: string | null;
+  baseModel: {
+    modelId: string | null;
+    revision: string | null;
+    source: string | null;
+    tokenizerId: string | null;
+    dtype: string | null;
+    trustRemoteCode: boolean | null;
+  } | null;
+  framework: {
+    type: string | null;
+    config: StringMap;
+    distributed: {
+      worldSize: number | null;
+      backend: string | null;
+      strategy: string | null;
+      config: StringMap;
+    } | null;
+    customScriptPath: string | null;
+  } | null;
+  hyperparameters: StringMap;
+  environment: StringMap;
+  resumeFromCheckpoint: string | null;
+  maxRetries: number | null;
+  priority: number | null;
+  data: {
+    sources: Array<{ path: string; type: string | null; split: string | null; format: string | null }>;
+    maxSeqLength: number | null;
+    batchSize: number | null;
+    gradientAccumulationSteps: number | null;
+    validationSplit: number | null;
+    seed: number | null;
+  };
+  resources: { gpuCount: number | null; gpuType: string | null; nodeCount: number | null };
+  output: { outputUri: string | null; checkpointEverySteps: number | null; keepCheckpoints: number | null } | null;
+  scheduling: { preemptible: boolean | null; maxWaitSeconds: number | null } | null;
+  /** Automatic re-queues after preemption spent so far. */
+  retryCount: number | null;
+}
+
 export interface TrainingJob {
   jobId: string;
   name: string | null;

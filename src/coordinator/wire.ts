@@ -35,6 +35,7 @@ import {
   type SubmittedEvaluation,
   type SubmittedJob,
   type TrainingJob,
+  type TrainingJobConfig,
   type WorkloadType,
 } from './domain.js';
 
@@ -685,6 +686,127 @@ export function normalizeDataValidation(value: unknown): DataValidationResult[] 
     out.push({ uri: str(item.uri) ?? '', ok: toBool(item.ok) ?? false, message: optStr(item.message) });
   }
   return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// A job's configuration (the typed read side)
+// ---------------------------------------------------------------------------------------------
+
+function optionalRecord(value: unknown): Rec | null {
+  return isRecord(value) ? value : null;
+}
+
+/**
+ * The configuration a job record echoes back: the submit body's `training_config`, `data_config`,
+ * `resource_config`, `output_config` and `scheduling_config`. Settings the docs place in
+ * `training_config` (priority, max_retries, environment) are also read at the top level, where
+ * older records carry them.
+ */
+export function trainingJobConfigOf(value: unknown): TrainingJobConfig {
+  const o = rec(value);
+  const training = rec(o.training_config);
+  const model = training.base_model;
+  const modelRecord = optionalRecord(model);
+  const frameworkValue = training.framework ?? o.framework;
+  const framework = optionalRecord(frameworkValue);
+  const distributed = optionalRecord(framework?.distributed);
+  const data = rec(o.data_config);
+  const resources = rec(o.resource_config);
+  const output = optionalRecord(o.output_config);
+  const scheduling = optionalRecord(o.scheduling_config);
+  const sources: TrainingJobConfig['data']['sources'] = [];
+  if (Array.isArray(data.sources)) {
+    for (const source of data.sources) {
+      const item = optionalRecord(source);
+      const path = typeof source === 'string' ? source : item ? (str(item.path) ?? str(item.uri)) : null;
+      if (path) {
+        sources.push({
+          path,
+          type: optStr(item?.type),
+          split: optStr(item?.split),
+          format: optStr(item?.format),
+        });
+      }
+    }
+  }
+  return {
+    trainingType: enumText(training.training_type),
+    baseModel:
+      typeof model === 'string'
+        ? {
+            modelId: optStr(model),
+            revision: null,
+            source: null,
+            tokenizerId: null,
+            dtype: null,
+            trustRemoteCode: null,
+          }
+        : modelRecord && {
+            modelId: optStr(modelRecord.model_id),
+            revision: optStr(modelRecord.revision),
+            source: optStr(modelRecord.source),
+            tokenizerId: optStr(modelRecord.tokenizer_id),
+            dtype: optStr(modelRecord.dtype),
+            trustRemoteCode: toBool(modelRecord.trust_remote_code),
+          },
+    framework: framework
+      ? {
+          type: enumText(framework.type),
+          config: toStringMap(framework.config),
+          distributed: distributed && {
+            worldSize: toNumber(distributed.world_size),
+            backend: optStr(distributed.backend),
+            strategy: optStr(distributed.strategy),
+            config: toStringMap(distributed.config),
+          },
+          customScriptPath: optStr(framework.custom_script_path),
+        }
+      : enumText(frameworkValue) === null
+        ? null
+        : { type: enumText(frameworkValue), config: {}, distributed: null, customScriptPath: null },
+    hyperparameters: toStringMap(training.hyperparameters),
+    environment: toStringMap(training.environment ?? o.environment),
+    resumeFromCheckpoint: optStr(training.resume_from_checkpoint),
+    maxRetries: toNumber(training.max_retries) ?? toNumber(o.max_retries),
+    priority: toNumber(training.priority) ?? toNumber(o.priority),
+    data: {
+      sources,
+      maxSeqLength: toNumber(data.max_seq_length),
+      batchSize: toNumber(data.batch_size),
+      gradientAccumulationSteps: toNumber(data.gradient_accumulation_steps),
+      validationSplit: toNumber(data.validation_split),
+      seed: toNumber(data.seed),
+    },
+    resources: {
+      gpuCount: toNumber(resources.gpu_count),
+      gpuType: optStr(resources.gpu_type),
+      nodeCount: toNumber(resources.node_count),
+    },
+    output: output && {
+      outputUri: optStr(output.output_uri),
+      checkpointEverySteps: toNumber(output.checkpoint_every_steps),
+      keepCheckpoints: toNumber(output.keep_checkpoints),
+    },
+    scheduling: scheduling && {
+      preemptible: toBool(scheduling.preemptible),
+      maxWaitSeconds: toNumber(scheduling.max_wait_seconds),
+    },
+    retryCount: toNumber(o.retry_count),
+  };
+}
+
+/** Labels that say what a workload record is, not how it is grouped. */
+const STRUCTURAL_LABELS: ReadonlySet<string> = new Set(['type', 'parent_job_id', 'job_id']);
+
+/**
+ * The labels an evaluation's own record carries, without the structural ones (`type`, the parent
+ * job's id). Evaluations carry no labels of their own [doc]; a coordinator that copies the parent
+ * job's labels onto the workload record is read all the same. Read on demand, from `raw`.
+ */
+export function evaluationLabelsOf(value: unknown): StringMap {
+  const labels = toStringMap(rec(value).labels);
+  for (const key of STRUCTURAL_LABELS) delete labels[key];
+  return labels;
 }
 
 /** One `data:` of the log stream: `{"ts", "level", "message", "step"?}`; `id` is the event's id. */

@@ -137,7 +137,6 @@ export function parseJobSubmission(body: Json, drift: Drift): JobSubmission {
   const name = body.name;
   if (typeof name !== 'string' || name.trim() === '') errors.add('name', 'is required');
   const labels = stringMap(body.labels, 'labels', errors) ?? {};
-  const environment = stringMap(body.environment, 'environment', errors) ?? {};
 
   const training = body.training_config;
   let trainingType = '';
@@ -147,6 +146,8 @@ export function parseJobSubmission(body: Json, drift: Drift): JobSubmission {
   let maxRetries = 2;
   let numEpochs: number | undefined;
   let hyperparameters: Record<string, string> = {};
+  // [doc]: environment sits in training_config, with the other maps of the run.
+  let environment: Record<string, string> = {};
   if (!isObject(training)) {
     errors.add('training_config.training_type', 'is required');
   } else {
@@ -173,6 +174,7 @@ export function parseJobSubmission(body: Json, drift: Drift): JobSubmission {
     maxRetries = optionalInteger(settings, 'max_retries', `${prefix}max_retries`, 0, 10, errors) ?? maxRetries;
     numEpochs = optionalInteger(training, 'num_epochs', 'training_config.num_epochs', 1, 100, errors);
     hyperparameters = stringMap(training.hyperparameters, 'training_config.hyperparameters', errors) ?? hyperparameters;
+    environment = stringMap(training.environment, 'training_config.environment', errors) ?? environment;
   }
 
   const dataSources: string[] = [];

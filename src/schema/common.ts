@@ -182,6 +182,31 @@ export function checkStatusFilter(status: readonly string[] | null | undefined):
   return [...new Set(status)].sort();
 }
 
+/**
+ * A label filter (`labels: [{key, value}]`, all must match) as sorted pairs, so that equal filters
+ * give equal cursors. One key with two values can match nothing: that is a mistake worth naming.
+ */
+export function checkLabelFilter(labels: readonly KeyValue[] | null | undefined): Array<[string, string]> | undefined {
+  if (!labels?.length) return undefined;
+  const wanted = new Map<string, string>();
+  for (const { key, value } of labels) {
+    const known = wanted.get(key);
+    if (known !== undefined && known !== value) {
+      throw gatewayError(
+        'BAD_USER_INPUT',
+        `The label filter asks for ${key}="${known}" and ${key}="${value}" at once.`,
+      );
+    }
+    wanted.set(key, value);
+  }
+  return [...wanted].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** True when `map` carries every wanted label with exactly that value. */
+export function hasLabels(map: StringMap, wanted: ReadonlyArray<readonly [string, string]>): boolean {
+  return wanted.every(([key, value]) => map[key] === value);
+}
+
 /** Coordinator rejections a client can act on become userErrors; anything else stays an error. */
 export function userErrorFrom(error: unknown, idField: string[] = ['input', 'id']): UserError | null {
   if (!(error instanceof CoordinatorError) || error.kind !== 'http') return null;

@@ -11,18 +11,23 @@ import type {
   TrainingJob,
 } from '../coordinator/domain.js';
 import { CoordinatorError } from '../coordinator/errors.js';
+import { evaluationLabelsOf } from '../coordinator/wire.js';
 import { codeOfCoordinatorError } from '../errors.js';
 import { BenchmarkRef, CUSTOM_PREFIX } from './benchmark.js';
 import { builder } from './builder.js';
 import { CheckpointRef, checkpointKey } from './checkpoint.js';
 import {
+  checkLabelFilter,
   checkStatusFilter,
+  hasLabels,
   JobStatusEnum,
   type KeyValue,
   KeyValueInput,
+  KeyValueRef,
   ListOrderEnum,
   parseId,
   statusFields,
+  toKeyValues,
   type UserError,
   UserErrorRef,
   userErrorFrom,
@@ -32,7 +37,7 @@ import {
 } from './common.js';
 import { validateUris } from './data.js';
 import { loadEach } from './loaders.js';
-import { type Listing, resolvePageTokenConnection } from './pagination.js';
+import { filteredListing, type Listing, resolvePageTokenConnection } from './pagination.js';
 import { TrainingJobRef } from './training-job.js';
 
 export const EvaluationRef = builder.loadableNodeRef('Evaluation', {
@@ -69,12 +74,27 @@ EvaluationRef.implement({
       resolve: (evaluation, args) => evaluation.benchmarks.find((b) => b.name === args.benchmark)?.score ?? null,
     }),
     message: t.exposeString('message', { nullable: true }),
+    labels: t.field({
+      type: [KeyValueRef],
+      nullable: true,
+      description:
+        'The evaluated job’s labels (evaluations carry none of their own, so they group by their job’s), plus any the evaluation record itself carries. Loads the job (batched).',
+      resolve: async (evaluation, _args, context) => toKeyValues(await labelsOfEvaluation(context, evaluation)),
+    }),
     createdAt: t.field({ type: 'DateTime', nullable: true, resolve: (evaluation) => evaluation.createdAt }),
     startedAt: t.field({ type: 'DateTime', nullable: true, resolve: (evaluation) => evaluation.startedAt }),
     completedAt: t.field({ type: 'DateTime', nullable: true, resolve: (evaluation) => evaluation.completedAt }),
     raw: t.field({ type: 'JSON', description: 'The coordinator’s reply as received.', resolve: (e) => e.raw }),
   }),
 });
+
+/** The parent job's labels overlaid with the record's own (non-structural) ones. */
+async function labelsOfEvaluation(context: Context, evaluation: Evaluation): Promise<StringMap> {
+  const own = evaluationLabelsOf(evaluation.raw);
+  if (!evaluation.jobId) return own;
+  const job = await TrainingJobRef.getDataloader(context).load(evaluation.jobId);
+  return { ...job.labels, ...own };
+}
 
 /** One connection type for every list of evaluations (root and per job). */
 export const EvaluationConnection = builder.connectionObject(
@@ -137,6 +157,12 @@ const EvaluationFilter = builder.inputType('EvaluationFilter', {
   fields: (t) => ({
     jobId: t.id({ required: false, description: 'Only evaluations of this training job (global ID or job_…).' }),
     status: t.field({ type: [JobStatusEnum], required: false }),
+    labels: t.field({
+      type: [KeyValueInput],
+      required: false,
+      description:
+        'Evaluations whose `labels` (their job’s) include all of these. The gateway filters the coordinator’s pages, loading each distinct job once (at most 500 evaluations read per request; `totalCount` is then null).',
+    }),
   }),
 });
 
@@ -159,9 +185,17 @@ builder.queryFields((t) => ({
       },
       resolve: (_root, args, context) => {
         const jobId = args.filter?.jobId == null ? undefined : parseId(args.filter.jobId, 'TrainingJob');
+        const labels = checkLabelFilter(args.filter?.labels);
+        const listing = evaluationListing(context, { jobId, status: args.filter?.status, orderBy: args.orderBy });
         return resolvePageTokenConnection(
           args,
-          evaluationListing(context, { jobId, status: args.filter?.status, orderBy: args.orderBy }),
+          labels
+            ? filteredListing(listing, labels, async (evaluations) => {
+                // One batch for the page: each distinct parent job is loaded once, then cached.
+                const settled = await Promise.allSettled(evaluations.map((e) => labelsOfEvaluation(context, e)));
+                return settled.map((result) => result.status === 'fulfilled' && hasLabels(result.value, labels));
+              })
+            : listing,
         );
       },
     },

@@ -14,6 +14,7 @@ import './cluster.js';
 import './data.js';
 import './viewer.js';
 import './training-submission.js';
+import './training-config.js';
 
 let schema: GraphQLSchema | undefined;
 

@@ -31,6 +31,37 @@ export interface Listing<T> {
    * the last page fetched into the right one, or null. Called only when a client selects it.
    */
   checkTotal?(reported: number | null): Promise<number | null>;
+  /**
+   * For listings that drop items after fetching: upstream pages of this size whatever `first` is,
+   * and at most `maxPages` of them per request. Past that bound the connection ends early with
+   * `hasNextPage` and an `endCursor` where the scan stopped, so a sparse filter never turns one
+   * request into a walk of the whole tenant.
+   */
+  scan?: { pageSize: number; maxPages: number };
+}
+
+/** Upstream pages read per request, at most, by a filtered listing. */
+export const MAX_SCAN_PAGES = 5;
+
+/**
+ * `listing` with the items `keep` refuses dropped (it sees a whole page, so it can batch any loads).
+ * Filtered pages are re-read identically when a cursor resumes, so offsets stay valid. The
+ * coordinator's total counts the unfiltered items, so the total becomes unknown (null).
+ */
+export function filteredListing<T>(
+  listing: Listing<T>,
+  filter: unknown,
+  keep: (items: T[]) => Promise<boolean[]> | boolean[],
+): Listing<T> {
+  return {
+    identity: [listing.identity, filter],
+    scan: { pageSize: MAX_FIRST, maxPages: MAX_SCAN_PAGES },
+    async fetchPage(pageSize, pageToken) {
+      const page = await listing.fetchPage(pageSize, pageToken);
+      const verdicts = await keep(page.items);
+      return { items: page.items.filter((_, i) => verdicts[i]), nextPageToken: page.nextPageToken, totalCount: null };
+    },
+  };
 }
 
 export interface Connection<T> {
@@ -147,7 +178,7 @@ export async function resolvePageTokenConnection<T>(args: ConnectionArgs, listin
   const digest = digestOf(listing.identity);
   let token: string | null = null;
   let start = 0;
-  let size = first;
+  let size = listing.scan?.pageSize ?? first;
   if (args.after != null) {
     const position = decodeCursor(args.after);
     if (position.digest !== digest) {
@@ -163,8 +194,12 @@ export async function resolvePageTokenConnection<T>(args: ConnectionArgs, listin
   const edges: Connection<T>['edges'] = [];
   let totalCount: number | null = null;
   let hasNextPage = false;
+  /** Where a bounded scan stopped, when it stopped before `first` edges or the end. */
+  let scanStop: Position | null = null;
+  let pages = 0;
   for (;;) {
     const page = await fetchPage(listing, size, token);
+    pages++;
     totalCount = page.totalCount;
     const { items, nextPageToken } = page;
     let index = start;
@@ -182,6 +217,11 @@ export async function resolvePageTokenConnection<T>(args: ConnectionArgs, listin
     if (nextPageToken === null) break;
     token = nextPageToken;
     start = 0;
+    if (listing.scan !== undefined && pages >= listing.scan.maxPages) {
+      hasNextPage = true;
+      scanStop = { token, offset: -1, size, digest };
+      break;
+    }
   }
 
   return {
@@ -191,7 +231,7 @@ export async function resolvePageTokenConnection<T>(args: ConnectionArgs, listin
       // Relay allows false when paging forward; true is known exactly when `after` was given.
       hasPreviousPage: args.after != null,
       startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
+      endCursor: scanStop ? encodeCursor(scanStop) : (edges.at(-1)?.cursor ?? null),
     },
     totalCount: listing.checkTotal === undefined ? totalCount : () => checkTotal(listing, totalCount),
   };

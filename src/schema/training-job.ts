@@ -7,8 +7,11 @@ import { gatewayError } from '../errors.js';
 import { builder } from './builder.js';
 import { CheckpointRef } from './checkpoint.js';
 import {
+  checkLabelFilter,
   checkStatusFilter,
+  hasLabels,
   JobStatusEnum,
+  KeyValueInput,
   KeyValueRef,
   ListOrderEnum,
   MetricRef,
@@ -23,7 +26,7 @@ import {
 } from './common.js';
 import { EvaluationConnection, EvaluationRef, evaluationListing } from './evaluation.js';
 import { loadEach } from './loaders.js';
-import { type Listing, resolvePageTokenConnection } from './pagination.js';
+import { filteredListing, type Listing, resolvePageTokenConnection } from './pagination.js';
 
 /**
  * A coordinator that lists evaluation workloads with the jobs may serve them by id too: such a
@@ -189,6 +192,12 @@ TrainingJobRef.implement({
 const TrainingJobFilter = builder.inputType('TrainingJobFilter', {
   fields: (t) => ({
     status: t.field({ type: [JobStatusEnum], required: false, description: 'Any of these statuses.' }),
+    labels: t.field({
+      type: [KeyValueInput],
+      required: false,
+      description:
+        'Jobs carrying all of these labels. The gateway filters the coordinator’s pages (at most 500 jobs read per request; `totalCount` is then null, and `endCursor` resumes where the scan stopped).',
+    }),
   }),
 });
 
@@ -211,8 +220,15 @@ builder.queryFields((t) => ({
       },
       resolve: (_root, args, context) => {
         const status = checkStatusFilter(args.filter?.status);
+        const labels = checkLabelFilter(args.filter?.labels);
         const orderBy = args.orderBy ?? 'created_at desc';
-        return resolvePageTokenConnection(args, trainingJobListing(context, status, orderBy));
+        const listing = trainingJobListing(context, status, orderBy);
+        return resolvePageTokenConnection(
+          args,
+          labels
+            ? filteredListing(listing, labels, (jobs) => jobs.map((job) => hasLabels(job.labels, labels)))
+            : listing,
+        );
       },
     },
     { name: 'TrainingJobConnection' },

@@ -196,6 +196,8 @@ export type TrainingConfigInput = {
 };
 
 export type TrainingJobFilter = {
+  /** Jobs carrying all of these labels. The gateway filters the coordinator’s pages (at most 500 jobs read per request; `totalCount` is then null, and `endCursor` resumes where the scan stopped). */
+  labels?: Array<KeyValueInput> | null | undefined;
   /** Any of these statuses. */
   status?: Array<JobStatus> | null | undefined;
 };
