@@ -4,6 +4,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash, randomUUID } from 'node:crypto';
+import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { GraphQLError } from 'graphql';
 import { createYoga, type GraphiQLOptions, type Plugin, type YogaServerInstance } from 'graphql-yoga';
@@ -13,6 +14,7 @@ import { type CoordinatorApi, createCoordinatorApi } from './coordinator/api.js'
 import type { CoordinatorClient } from './coordinator/client.js';
 import { gatewayError, maskError, refusalErrors, useErrorMapping } from './errors.js';
 import { GRAPHIQL_EXAMPLES } from './graphiql-examples.js';
+import { useGraphQLSse } from './graphql-sse.js';
 import { createMemoryIdempotencyStore, type IdempotencyStore } from './idempotency.js';
 import { useCompiledExecution } from './jit.js';
 import type { LiveHub } from './live/hub.js';
@@ -51,6 +53,8 @@ export interface GatewayDeps {
 /** What the transports hand to the context factory: an HTTP request, or a graphql-ws connection. */
 export interface TransportContext {
   request?: Request;
+  /** The graphql-ws connection (one object per socket), for what is said once per connection. */
+  connection?: object;
   connectionParams?: Readonly<Record<string, unknown>>;
   requestId?: string;
 }
@@ -169,6 +173,20 @@ function useRequestScope(scope: AsyncLocalStorage<string>): Plugin {
 }
 
 /**
+ * CORS with safe defaults: any origin without credentials unless origins are listed (Yoga's own
+ * default reflects every origin *with* credentials). Browser code may read the request id, and
+ * whether the development key was used.
+ */
+function corsOptions(config: Config, usesDefaultCredential: boolean) {
+  return {
+    origin: config.corsOrigins === '*' ? ['*'] : config.corsOrigins,
+    credentials: config.corsCredentials,
+    exposedHeaders: ['x-request-id', ...(usesDefaultCredential ? ['x-scaimind-credential'] : [])],
+    maxAge: 600,
+  };
+}
+
+/**
  * GraphiQL from the npm package, every script, style and worker inlined in the page: internal
  * networks and CI have no CDN, and Yoga's default page loads its assets from one. The page is
  * large (megabytes) and the same for every request, so it is rendered once.
@@ -190,9 +208,20 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
   const logScope = config.logLevel === 'debug' ? new AsyncLocalStorage<string>() : null;
   deps.metrics?.attach({ breakerStates: () => deps.client.breakerStates?.() ?? [], liveStats: () => live.stats() });
 
+  const devKeyNoticed = new WeakSet<object>();
   const context = (transport: TransportContext): Context => {
     const requestId = transport.requestId ?? requestIdOf(transport.request);
-    const credential = credentialOf(transport) ?? defaultCredential;
+    const sent = credentialOf(transport);
+    const credential = sent ?? defaultCredential;
+    if (sent === null && credential !== null && transport.connection && !devKeyNoticed.has(transport.connection)) {
+      // A misnamed credential (connectionParams.authToken, say) would otherwise pass unnoticed.
+      devKeyNoticed.add(transport.connection);
+      deps.log.warn('graphql-ws connection without a credential: using the embedded emulator development key', {
+        requestId,
+        connectionParams: Object.keys(transport.connectionParams ?? {}).slice(0, 20),
+        expected: 'connectionParams.authorization = "Bearer <key>"',
+      });
+    }
     const credentialScope = credential ? scopeOf(credential) : 'anonymous';
     const api = credential
       ? createCoordinatorApi(deps.client, {
@@ -234,8 +263,11 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
       defaultQuery: GRAPHIQL_EXAMPLES,
     },
     renderGraphiQL: offlineGraphiQL(),
+    cors: corsOptions(config, defaultCredential !== null),
     plugins: [
+      // Operations with @defer/@stream stay on Yoga's executor, which delivers them incrementally.
       useCompiledExecution(),
+      useDeferStream(),
       ...(logScope ? [useRequestScope(logScope)] : []),
       // Before metrics and tracing, so they count the codes clients see; before the security
       // plugins, so an operation they stop still gets its request id.
@@ -243,6 +275,14 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
       ...(deps.metrics ? [deps.metrics.plugin()] : []),
       ...(deps.tracing ? [deps.tracing.plugin()] : []),
       ...securityPlugins(config, { admission }),
+      // graphql-sse's protocol (both modes) next to Yoga's own SSE, under the same admission.
+      useGraphQLSse({
+        endpoint: '/graphql/stream',
+        maxBodyBytes: config.maxBodyBytes,
+        requestIdOf,
+        admit: admission,
+        refusals: (errors, requestId) => refusalErrors(errors, requestId, config.dev, deps.log),
+      }),
       useRequestIdHeader(),
       ...(defaultCredential ? [useDefaultCredentialHeader()] : []),
     ],

@@ -65,6 +65,13 @@ export interface Config {
   otelServiceName: string;
   /** Serve Prometheus metrics at `GET /metrics`. */
   metrics: boolean;
+  /**
+   * Origins whose browser code may call the gateway (CORS); `'*'`: any origin, without
+   * credentials. Every origin may read `x-request-id`.
+   */
+  corsOrigins: '*' | string[];
+  /** Allow credentialed cross-origin requests (cookies, HTTP auth); needs an explicit origin list. */
+  corsCredentials: boolean;
   emulator: EmulatorConfig;
 }
 
@@ -186,8 +193,34 @@ export function loadConfig(env: Env): Config {
     otelEndpoint: url(env, 'OTEL_EXPORTER_OTLP_ENDPOINT'),
     otelServiceName: read(env, 'OTEL_SERVICE_NAME') ?? 'scaimind-gateway',
     metrics: bool(env, 'METRICS', true),
+    ...cors(env),
     emulator: loadEmulatorConfig(env),
   };
+}
+
+function cors(env: Env): Pick<Config, 'corsOrigins' | 'corsCredentials'> {
+  const raw = read(env, 'CORS_ORIGINS') ?? '*';
+  const corsCredentials = bool(env, 'CORS_CREDENTIALS', false);
+  if (raw === '*') {
+    if (corsCredentials) {
+      throw new ConfigError('CORS_CREDENTIALS', 'true needs CORS_ORIGINS to list the allowed origins, not *');
+    }
+    return { corsOrigins: '*', corsCredentials };
+  }
+  const corsOrigins = raw.split(',').map((origin) => origin.trim().replace(/\/+$/, ''));
+  for (const origin of corsOrigins) {
+    let parsed: URL | null = null;
+    try {
+      parsed = new URL(origin);
+    } catch {}
+    if (!parsed || parsed.origin !== origin) {
+      throw new ConfigError(
+        'CORS_ORIGINS',
+        `expected * or comma-separated origins like https://app.example, got "${origin}"`,
+      );
+    }
+  }
+  return { corsOrigins, corsCredentials };
 }
 
 /** Refusing arbitrary operations without a list of persisted ones would refuse everything. */

@@ -12,13 +12,42 @@
  * are not cached; graphql-js reports them as it would without compilation.
  *
  * Not for subscriptions: graphql-jit drops arguments written inline in a subscription document
- * (graphql-jit#183).
+ * (graphql-jit#183). Nor for operations with @defer or @stream, which graphql-jit (like graphql-js
+ * 16) cannot deliver incrementally: Yoga's own executor does.
  */
-import { type DocumentNode, type ExecutionArgs, type ExecutionResult, execute, getOperationAST } from 'graphql';
+import {
+  BREAK,
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+  execute,
+  getOperationAST,
+  Kind,
+  visit,
+} from 'graphql';
 import { type CompiledQuery, compileQuery, isCompiledQuery } from 'graphql-jit';
 import type { Plugin } from 'graphql-yoga';
 
 type Compiled = CompiledQuery<unknown, Record<string, unknown>>;
+
+const incremental = new WeakMap<DocumentNode, boolean>();
+
+/** Whether a document uses @defer or @stream anywhere; cached per document like the compilations. */
+function usesIncrementalDelivery(document: DocumentNode): boolean {
+  let uses = incremental.get(document);
+  if (uses === undefined) {
+    uses = false;
+    visit(document, {
+      [Kind.DIRECTIVE]: (node) => {
+        if (node.name.value !== 'defer' && node.name.value !== 'stream') return undefined;
+        uses = true;
+        return BREAK;
+      },
+    });
+    incremental.set(document, uses);
+  }
+  return uses;
+}
 
 export function useCompiledExecution(): Plugin {
   const cache = new WeakMap<DocumentNode, Map<string, Compiled>>();
@@ -55,8 +84,8 @@ export function useCompiledExecution(): Plugin {
 
   return {
     // Subscriptions go through `subscribe`, never here; `compiled` leaves them to graphql-js anyway.
-    onExecute({ setExecuteFn }) {
-      setExecuteFn(run);
+    onExecute({ args, setExecuteFn }) {
+      if (!usesIncrementalDelivery(args.document)) setExecuteFn(run);
     },
   };
 }

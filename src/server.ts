@@ -94,7 +94,7 @@ export async function startServer(gateway: Gateway, options: ServerOptions): Pro
       onSubscribe: async (ctx, _id, payload) => {
         const requestId = acceptRequestId(ctx.extra.request.headers['x-request-id']?.toString());
         if (stopping) return gateway.refusals([shuttingDown()], requestId);
-        const transport: TransportContext = { connectionParams: ctx.connectionParams, requestId };
+        const transport: TransportContext = { connection: ctx, connectionParams: ctx.connectionParams, requestId };
         const { schema, execute, subscribe, contextFactory, parse, validate } = gateway.getEnveloped(transport);
         let params: typeof payload;
         let document: ReturnType<typeof parse>;

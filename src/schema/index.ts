@@ -1,5 +1,6 @@
 /** Assembly only: importing the domain modules registers their types on the builder. */
-import type { GraphQLSchema } from 'graphql';
+import { GraphQLDeferDirective, GraphQLStreamDirective } from '@graphql-tools/utils';
+import { type GraphQLSchema, specifiedDirectives } from 'graphql';
 import { builder } from './builder.js';
 import './training-job.js';
 import './checkpoint.js';
@@ -18,6 +19,11 @@ let schema: GraphQLSchema | undefined;
 
 /** The schema is built once per process: it depends on no configuration. */
 export function getSchema(): GraphQLSchema {
-  schema ??= builder.toSchema({ sortSchema: true });
+  // @defer and @stream are part of the published schema (SDL, introspection, codegen); Yoga's
+  // defer-stream plugin delivers them.
+  schema ??= builder.toSchema({
+    sortSchema: true,
+    directives: [...specifiedDirectives, GraphQLDeferDirective, GraphQLStreamDirective],
+  });
   return schema;
 }
