@@ -12,6 +12,7 @@ import type { Config } from './config.js';
 import type { Context } from './context.js';
 import { type CoordinatorApi, createCoordinatorApi } from './coordinator/api.js';
 import type { CoordinatorClient } from './coordinator/client.js';
+import { boundedParserCaches } from './document-cache.js';
 import { gatewayError, maskError, refusalErrors, useErrorMapping } from './errors.js';
 import { GRAPHIQL_EXAMPLES } from './graphiql-examples.js';
 import { useGraphQLSse } from './graphql-sse.js';
@@ -138,13 +139,23 @@ function useRequestIdHeader(): Plugin {
 const scopes = new Map<string, string>();
 const MAX_REMEMBERED_SCOPES = 1024;
 
-/** The credential's digest; remembered because a client sends the same token request after request. */
+/** Credentials longer than this are digested every time rather than remembered (bounded memory). */
+const MAX_REMEMBERED_CREDENTIAL_LENGTH = 1024;
+
+/**
+ * The credential's digest; remembered because a client sends the same token request after request.
+ * The auth scheme is case-insensitive (RFC 9110), so `Bearer t` and `bearer  t` are one scope.
+ */
 function scopeOf(credential: string): string {
   let scope = scopes.get(credential);
   if (scope === undefined) {
-    if (scopes.size >= MAX_REMEMBERED_SCOPES) scopes.clear();
-    scope = createHash('sha256').update(credential).digest('base64url').slice(0, 24);
-    scopes.set(credential, scope);
+    const [scheme = '', ...rest] = credential.trim().split(/\s+/);
+    const normalised = `${scheme.toLowerCase()} ${rest.join(' ')}`;
+    scope = createHash('sha256').update(normalised).digest('base64url').slice(0, 24);
+    if (credential.length <= MAX_REMEMBERED_CREDENTIAL_LENGTH) {
+      if (scopes.size >= MAX_REMEMBERED_SCOPES) scopes.clear();
+      scopes.set(credential, scope);
+    }
   }
   return scope;
 }
@@ -250,6 +261,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     graphqlEndpoint: '/graphql',
     landingPage: false,
     batching: false,
+    parserAndValidationCache: boundedParserCaches(),
     // No file uploads in this schema: multipart bodies are refused (415) instead of half-parsed.
     multipart: false,
     // Enforced by security.ts, which streams only bodies without a Content-Length.

@@ -86,7 +86,7 @@ export function gatewayError(code: ErrorCode, message = MESSAGES[code], extras: 
  * `application/graphql-response+json` uses it; plain JSON answers keep Yoga's own status rules).
  */
 export function requestError(
-  code: RequestErrorCode,
+  code: RequestErrorCode | 'BAD_USER_INPUT',
   message: string,
   status: number,
   extra: Record<string, unknown> = {},
@@ -96,7 +96,7 @@ export function requestError(
 
 /** The extensions of `requestError`, for plugins that take them rather than an error. */
 export function requestErrorExtensions(
-  code: RequestErrorCode,
+  code: RequestErrorCode | 'BAD_USER_INPUT',
   status: number,
   extra: Record<string, unknown> = {},
 ): Record<string, unknown> {
@@ -148,7 +148,13 @@ export function codeOfCoordinatorError(error: CoordinatorError): ErrorCode {
 export function fromCoordinatorError(error: CoordinatorError): GraphQLError {
   const code = codeOfCoordinatorError(error);
   const passMessage = error.kind === 'http' && error.status !== null && error.status < 500 && error.status !== 401;
-  const message = passMessage && error.upstreamMessage ? error.upstreamMessage : MESSAGES[code];
+  // A 401 means a credential was sent and refused: saying "send one" would mislead.
+  const message =
+    passMessage && error.upstreamMessage
+      ? error.upstreamMessage
+      : code === 'UNAUTHENTICATED' && error.status === 401
+        ? 'The coordinator rejected this credential (unknown, expired or revoked): send a valid "Authorization: Bearer <ScaiGrid API key or token>".'
+        : MESSAGES[code];
   return gatewayError(code, message, {
     retryAfter: error.retryAfterSeconds,
     upstreamRequestId: error.requestId,

@@ -9,7 +9,7 @@
  */
 import { getOperationAST } from 'graphql';
 import { handleStreamOrSingleExecutionResult, type Plugin } from 'graphql-yoga';
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { BreakerState, CallEvent } from './coordinator/client.js';
 
 export interface MetricsSources {
@@ -62,6 +62,9 @@ export function createMetrics(options: MetricsOptions = {}): GatewayMetrics {
   const path = options.path ?? '/metrics';
   const sources: MetricsSources = { breakerStates: options.breakerStates, liveStats: options.liveStats };
   const registry = new Registry();
+  // Process and Node.js figures beside the gateway's own (resident memory, heap, event-loop lag,
+  // GC, open handles), so the memory bounds can be watched in production.
+  collectDefaultMetrics({ register: registry });
 
   const operations = new Counter({
     name: 'graphql_operations_total',

@@ -12,6 +12,7 @@
  * token count inside its per-document parse cache, and the cost is cached per document, operation
  * and variables.
  */
+import { createHash } from 'node:crypto';
 import { blockFieldSuggestionsPlugin } from '@escape.tech/graphql-armor-block-field-suggestions';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
@@ -176,7 +177,13 @@ export function useCostLimit(maxCost: number): Plugin {
       cache.set(document, entry);
     }
     // Variables the document does not declare cannot change its cost: no need to serialise them.
-    const key = `${operationName ?? ''}\u0000${entry.usesVariables && variables ? JSON.stringify(variables) : ''}`;
+    // A digest, not the text, is the key: variables and names are up to a body long, and a cache
+    // keyed by them grew the heap by gigabytes under distinct 97 KB variables.
+    const key = createHash('sha1')
+      .update(operationName ?? '')
+      .update('\u0000')
+      .update(entry.usesVariables && variables ? JSON.stringify(variables) : '')
+      .digest('base64');
     const { byKey } = entry;
     if (byKey.has(key)) return byKey.get(key) ?? null;
     const cost = operationCost(schema, document, operationName, entry.usesVariables ? variables : {});
@@ -265,15 +272,37 @@ function persistedOperationId(params: OperationParams): string | null {
   return typeof params.documentId === 'string' ? params.documentId : null;
 }
 
+/** Deepest nesting of `variables`: the schema's inputs nest a few levels; graphql-js recurses per level. */
+export const MAX_VARIABLES_DEPTH = 32;
+
+function variablesTooDeep(value: unknown, depth: number): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (depth > MAX_VARIABLES_DEPTH) return true;
+  for (const item of Array.isArray(value) ? value : Object.values(value)) {
+    if (variablesTooDeep(item, depth + 1)) return true;
+  }
+  return false;
+}
+
+function checkVariables(params: OperationParams): void {
+  if (variablesTooDeep(params.variables, 1)) {
+    throw requestError('BAD_USER_INPUT', `Variables nest deeper than ${MAX_VARIABLES_DEPTH} levels.`, 400);
+  }
+}
+
 export function createOperationAdmission(
   config: Config,
   persisted: Readonly<Record<string, string>> | undefined,
 ): OperationAdmission {
   if (!persisted) {
     if (!config.allowArbitraryOperations) throw new Error('allowArbitraryOperations=false needs persisted operations');
-    return (params) => params;
+    return (params) => {
+      checkVariables(params);
+      return params;
+    };
   }
   return (params) => {
+    checkVariables(params);
     if (typeof params.query === 'string' && params.query !== '') {
       if (config.allowArbitraryOperations) return params;
       throw requestError(

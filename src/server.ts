@@ -21,6 +21,11 @@ export interface ServerOptions {
   port: number;
   /** graphql-ws keep-alive ping interval. */
   keepAliveMs?: number;
+  /**
+   * Largest WebSocket frame accepted (default 100 000 bytes, the HTTP body limit's default): a
+   * larger one closes the socket with 1009 before it is buffered, authenticated or not.
+   */
+  maxPayloadBytes?: number;
   /** How long `stop()` waits for in-flight operations before closing sockets. */
   shutdownGraceMs?: number;
   /** Readiness beyond "not shutting down" (e.g. the coordinator answers). */
@@ -85,10 +90,23 @@ export async function startServer(gateway: Gateway, options: ServerOptions): Pro
   httpServer.keepAliveTimeout = keepAliveMs + 5_000;
   httpServer.headersTimeout = keepAliveMs + 10_000;
 
-  const wsServer = new WebSocketServer({ server: httpServer, path: gateway.graphqlEndpoint });
+  const wsServer = new WebSocketServer({
+    server: httpServer,
+    path: gateway.graphqlEndpoint,
+    maxPayload: options.maxPayloadBytes ?? 100_000,
+  });
   const wsDisposable = useServer<Record<string, unknown>, { requestId: string }>(
     {
-      execute: (args) => (args.rootValue as Enveloped).execute(args) as never,
+      // What escapes execution (Yoga catches the same over HTTP) is an error result for this
+      // operation, not a 4500 that would close the socket and every subscription on it.
+      execute: async (args) => {
+        try {
+          return (await (args.rootValue as Enveloped).execute(args)) as never;
+        } catch (error) {
+          const { requestId } = args.contextValue as { requestId: string };
+          return { errors: gateway.refusals([error], requestId) } as never;
+        }
+      },
       subscribe: (args) => (args.rootValue as Enveloped).subscribe(args) as never,
       onConnect: () => !stopping,
       onSubscribe: async (ctx, _id, payload) => {

@@ -149,6 +149,7 @@ export async function createGatewayStack(config: Config, deps: GatewayStackDeps)
         host: config.host,
         port: config.port,
         keepAliveMs: config.wsKeepAliveMs,
+        maxPayloadBytes: config.maxBodyBytes,
         drainDelayMs: config.shutdownDrainMs,
         shutdownGraceMs: deps.shutdownGraceMs,
         ready: createReadinessProbe({ client, intervalMs: config.readyIntervalMs }),

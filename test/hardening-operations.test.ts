@@ -36,6 +36,7 @@ describe('auth with a real coordinator (no default credential)', () => {
     stack.emulator.resetStats();
     const response = await stack.run(QUEUE, undefined, { token: INVALID_KEY });
     expect(response.body.errors?.map((error) => error.extensions?.code)).toEqual(['UNAUTHENTICATED']);
+    expect(response.body.errors?.[0]?.message).toMatch(/rejected this credential/);
     expect(stack.calls('GET /queue')).toBe(1);
     expect(JSON.stringify(response.body)).not.toContain(INVALID_KEY);
   });
@@ -233,6 +234,12 @@ describe('metrics, logs and request ids', () => {
     expect(text).toMatch(/coordinator_breaker_state\{route="GET \/queue"\} 0/);
     expect(text).toMatch(/gateway_live_pollers 0/);
     expect(text).toMatch(/gateway_live_subscribers 0/);
+    // The runtime figures every Prometheus user expects (prom-client's default collectors).
+    expect(text).toMatch(/^process_resident_memory_bytes [1-9]/m);
+    expect(text).toMatch(/^nodejs_heap_size_used_bytes [1-9]/m);
+    expect(text).toMatch(/^nodejs_eventloop_lag_seconds /m);
+    expect(text).toMatch(/^nodejs_active_handles_total /m);
+    expect(text).toMatch(/^# TYPE nodejs_gc_duration_seconds histogram/m);
     expect((await stack.gateway.fetch('http://gateway.test/metrics', { method: 'POST' })).status).toBe(405);
   });
 

@@ -83,6 +83,16 @@ describe('graphql-ws abuse', () => {
     expect(Date.now() - started).toBeLessThan(4_500);
   }, 10_000);
 
+  it('closes with 1009 on a frame over the size limit, before anything else, and stays healthy', async () => {
+    const socket = await connect(server.url);
+    socket.ws.send('x'.repeat(100_001));
+    expect((await socket.closed).code).toBe(1009);
+    const health = await fetch(server.url.replace(/\/graphql$/, '/health'));
+    expect(health.status).toBe(200);
+    const after = await initialised(server.url);
+    after.ws.close();
+  });
+
   it('closes with 4401 on subscribe before the ack', async () => {
     const socket = await connect(server.url);
     socket.send({ type: 'subscribe', id: '1', payload: { query: '{ __typename }' } });

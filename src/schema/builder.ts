@@ -8,6 +8,7 @@ import DataloaderPlugin from '@pothos/plugin-dataloader';
 import RelayPlugin from '@pothos/plugin-relay';
 import { GraphQLError, type GraphQLField, getNamedType, isLeafType, isObjectType, Kind } from 'graphql';
 import type { Context } from '../context.js';
+import { decodeCheckedGlobalID } from './ids.js';
 import { DEFAULT_FIRST, MAX_FIRST } from './pagination.js';
 
 /**
@@ -56,6 +57,7 @@ export const builder = new SchemaBuilder<SchemaTypes>({
     cursorType: 'String',
     edgesFieldOptions: { nullable: false },
     nodeFieldOptions: { nullable: false },
+    decodeGlobalID: decodeCheckedGlobalID,
   },
 });
 

@@ -17,6 +17,7 @@ import {
 import { CoordinatorError } from '../coordinator/errors.js';
 import { codeOfCoordinatorError, gatewayError } from '../errors.js';
 import { builder, type SchemaTypes } from './builder.js';
+import { checkCoordinatorId, MAX_GLOBAL_ID_LENGTH, NODE_TYPENAMES } from './ids.js';
 
 export const JobStatusEnum = builder.enumType('JobStatus', {
   description: 'Lifecycle status of a training job or evaluation, as the coordinator reports it.',
@@ -147,6 +148,9 @@ export const WarningRef = builder.objectRef<Warning>('Warning').implement({
  */
 export function parseId(value: string | number, typename: string): string {
   const input = String(value);
+  if (input.length > MAX_GLOBAL_ID_LENGTH) {
+    throw gatewayError('BAD_USER_INPUT', `An ID is at most ${MAX_GLOBAL_ID_LENGTH} characters long.`);
+  }
   // Coordinator ids (job_…, eval_…) contain "_", which standard base64 never does: decoding them
   // would throw two errors with stack traces per call, the costliest thing on the hot path.
   let decoded: { typename: string; id: string } | null = null;
@@ -161,15 +165,10 @@ export function parseId(value: string | number, typename: string): string {
     if (decoded.typename !== typename) {
       throw gatewayError('BAD_USER_INPUT', `Expected the ID of a ${typename}, got the ID of a ${decoded.typename}.`);
     }
-    return decoded.id;
+    return checkCoordinatorId(decoded.id, typename);
   }
-  if (!/^[\w.-]{1,128}$/.test(input)) {
-    throw gatewayError('BAD_USER_INPUT', `"${input.slice(0, 64)}" is neither a ${typename} ID nor a coordinator id.`);
-  }
-  return input;
+  return checkCoordinatorId(input, typename);
 }
-
-export const NODE_TYPENAMES = new Set(['TrainingJob', 'Evaluation', 'Checkpoint', 'ClusterNode']);
 
 /** Status filters are sent upstream sorted, so that equal filters give equal cursors. */
 export function checkStatusFilter(status: readonly string[] | null | undefined): string[] | undefined {

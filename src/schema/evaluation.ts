@@ -289,6 +289,19 @@ export async function submitEvaluation(context: Context, input: SubmitInput): Pr
   const post = async () => (await context.api.submitEvaluation(request)).evaluationId;
   try {
     if (!input.idempotencyKey) return { evaluationId: await post(), userErrors: [], warnings };
+    if (input.idempotencyKey.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
+      return {
+        evaluationId: null,
+        userErrors: [
+          {
+            field: ['input', 'idempotencyKey'],
+            message: `An idempotency key is at most ${MAX_IDEMPOTENCY_KEY_LENGTH} characters long (a UUID is 36).`,
+            code: 'BAD_USER_INPUT',
+          },
+        ],
+        warnings,
+      };
+    }
     const key = `${context.credentialScope}:${input.idempotencyKey}`;
     const outcome = await context.idempotency.run(key, fingerprint(request), post);
     if (outcome.kind === 'mismatch') {
@@ -311,6 +324,9 @@ export async function submitEvaluation(context: Context, input: SubmitInput): Pr
     return { evaluationId: null, userErrors: [userError], warnings };
   }
 }
+
+/** Idempotency keys are kept for 24 h per credential: their size is bounded, whatever clients send. */
+const MAX_IDEMPOTENCY_KEY_LENGTH = 128;
 
 builder.relayMutationField(
   'submitEvaluation',

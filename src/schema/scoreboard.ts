@@ -75,7 +75,7 @@ function latestScore(evaluations: readonly Evaluation[], checkpointId: string | 
   for (const evaluation of evaluations) {
     if (evaluation.checkpointId !== checkpointId) continue;
     const result = evaluation.benchmarks.find((b) => b.name === benchmark);
-    if (!result || result.status !== 'COMPLETED' || result.score === null) continue;
+    if (result?.status !== 'COMPLETED' || result.score === null) continue;
     if (!best || timeOf(evaluation) > timeOf(best.evaluation)) best = { evaluation, score: result.score };
   }
   return { benchmark, score: best?.score ?? null, evaluation: best?.evaluation ?? null };
