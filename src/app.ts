@@ -8,6 +8,7 @@ import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { GraphQLError } from 'graphql';
 import { createYoga, type GraphiQLOptions, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { type ApqStore, createMemoryApqStore } from './apq.js';
 import type { Config } from './config.js';
 import type { Context } from './context.js';
 import { type CoordinatorApi, createCoordinatorApi } from './coordinator/api.js';
@@ -27,6 +28,8 @@ import { createOperationAdmission, type OperationAdmission, securityPlugins } fr
 import type { GatewayTracing } from './tracing.js';
 
 export interface GatewayDeps {
+  /** Automatic persisted queries (hash → query); default: bounded in memory. Redis shares it. */
+  apq?: ApqStore;
   client: CoordinatorClient;
   log: Logger;
   /**
@@ -254,7 +257,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     };
   };
 
-  const admission = createOperationAdmission(config, deps.persistedOperations);
+  const admission = createOperationAdmission(config, deps.persistedOperations, deps.apq ?? createMemoryApqStore());
   const yoga = createYoga<TransportContext, Context>({
     schema: getSchema(),
     context,

@@ -44,6 +44,8 @@ export const REQUEST_ERROR_CODES = [
   'PERSISTED_QUERY_ONLY',
   'PERSISTED_QUERY_NOT_IN_LIST',
   'PERSISTED_QUERY_ID_REQUIRED',
+  /** Automatic persisted queries: the hash is unknown here; send it again with the query text. */
+  'PERSISTED_QUERY_NOT_FOUND',
   /** The gateway is shutting down: retry on another instance. */
   'UNAVAILABLE',
 ] as const;
@@ -103,6 +105,26 @@ export function requestErrorExtensions(
   return { code, ...extra, http: { status } };
 }
 
+/**
+ * The coordinator's `error.code` is its stable key [doc]: classified first, so a FAILED_PRECONDITION
+ * a deployment sends with 400 is still a CONFLICT. The HTTP status decides only without a known code.
+ */
+const CODE_BY_COORDINATOR_CODE: Readonly<Record<string, ErrorCode>> = {
+  AUTH_TOKEN_MISSING: 'UNAUTHENTICATED',
+  AUTH_TOKEN_INVALID: 'UNAUTHENTICATED',
+  SESSION_EXPIRED: 'UNAUTHENTICATED',
+  AUTH_INSUFFICIENT_SCOPE: 'FORBIDDEN',
+  AUTHZ_PERMISSION_DENIED: 'FORBIDDEN',
+  VALIDATION_ERROR: 'BAD_USER_INPUT',
+  INVALID_ARGUMENT: 'BAD_USER_INPUT',
+  NOT_FOUND: 'NOT_FOUND',
+  FAILED_PRECONDITION: 'CONFLICT',
+  RATE_LIMITED: 'RATE_LIMITED',
+  UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',
+  DEADLINE_EXCEEDED: 'UPSTREAM_TIMEOUT',
+  INTERNAL: 'INTERNAL_SERVER_ERROR',
+};
+
 /** The code a coordinator failure maps to: also what mutations use to build `userErrors`. */
 export function codeOfCoordinatorError(error: CoordinatorError): ErrorCode {
   switch (error.kind) {
@@ -117,6 +139,8 @@ export function codeOfCoordinatorError(error: CoordinatorError): ErrorCode {
     case 'http':
       break;
   }
+  const byCode = Object.hasOwn(CODE_BY_COORDINATOR_CODE, error.code) ? CODE_BY_COORDINATOR_CODE[error.code] : undefined;
+  if (byCode !== undefined) return byCode;
   switch (error.status) {
     case 400:
     case 422:

@@ -31,6 +31,7 @@ import {
   validate,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import type { ApqStore } from './apq.js';
 import type { Config } from './config.js';
 import { requestError, requestErrorExtensions } from './errors.js';
 
@@ -260,7 +261,7 @@ export interface OperationParams {
  * and graphql-ws' `onSubscribe` both pass through it, so what HTTP refuses the socket refuses too.
  * Returns the parameters with `query` filled in from the list, or throws a request error.
  */
-export type OperationAdmission = (params: OperationParams) => OperationParams;
+export type OperationAdmission = (params: OperationParams) => OperationParams | Promise<OperationParams>;
 
 /** Longest persisted-operation id looked up: a sha256 in hex is 64; ids are never stored. */
 const MAX_OPERATION_ID_LENGTH = 256;
@@ -290,10 +291,50 @@ function checkVariables(params: OperationParams): void {
   }
 }
 
+/**
+ * The admission with automatic persisted queries (Apollo's APQ) in front of the list: a hash with
+ * its query registers the query (after checking the hash), a hash alone runs what the list or the
+ * store has, else PERSISTED_QUERY_NOT_FOUND tells the client to send the text once. Only where
+ * arbitrary operations are allowed: in persisted-only mode a client-registered query would bypass
+ * the list, so there hashes resolve through the list alone.
+ */
 export function createOperationAdmission(
   config: Config,
   persisted: Readonly<Record<string, string>> | undefined,
+  apq?: ApqStore,
 ): OperationAdmission {
+  const listed = listedOperationAdmission(config, persisted);
+  if (!apq || !config.allowArbitraryOperations) return listed;
+  return async (params) => {
+    const extensions = params.extensions as
+      | { persistedQuery?: { version?: unknown; sha256Hash?: unknown } }
+      | undefined;
+    const hash = extensions?.persistedQuery?.sha256Hash;
+    if (extensions?.persistedQuery?.version !== 1 || typeof hash !== 'string') return listed(params);
+    if (typeof params.query === 'string' && params.query !== '') {
+      if (createHash('sha256').update(params.query).digest('hex') !== hash.toLowerCase()) {
+        throw requestError('BAD_REQUEST', 'extensions.persistedQuery.sha256Hash is not the sha256 of the query.', 400);
+      }
+      await apq.set(hash.toLowerCase(), params.query);
+      return listed(params);
+    }
+    if (persisted && Object.hasOwn(persisted, hash)) return listed(params);
+    const stored = hash.length <= MAX_OPERATION_ID_LENGTH ? await apq.get(hash.toLowerCase()) : null;
+    if (stored === null) {
+      throw requestError(
+        'PERSISTED_QUERY_NOT_FOUND',
+        'PersistedQueryNotFound: send the query with its hash once, then the hash alone.',
+        400,
+      );
+    }
+    return listed({ ...params, query: stored });
+  };
+}
+
+function listedOperationAdmission(
+  config: Config,
+  persisted: Readonly<Record<string, string>> | undefined,
+): (params: OperationParams) => OperationParams {
   if (!persisted) {
     if (!config.allowArbitraryOperations) throw new Error('allowArbitraryOperations=false needs persisted operations');
     return (params) => {
@@ -335,7 +376,12 @@ export function createOperationAdmission(
 function useOperationAdmission(admit: OperationAdmission): Plugin {
   return {
     onParams({ params, setParams }) {
-      setParams(admit(params as OperationParams) as typeof params);
+      const admitted = admit(params as OperationParams);
+      if (!(admitted instanceof Promise)) {
+        setParams(admitted as typeof params);
+        return;
+      }
+      return admitted.then((value) => setParams(value as typeof params));
     },
   };
 }

@@ -119,7 +119,7 @@ export async function startServer(gateway: Gateway, options: ServerOptions): Pro
         try {
           // The same admission as HTTP and SSE (persisted operations, variables), then the same
           // parse and validation plugins (tokens, depth, aliases, directives, introspection).
-          params = gateway.admit(payload) as typeof payload;
+          params = (await gateway.admit(payload)) as typeof payload;
           document = parse(params.query);
         } catch (error) {
           return gateway.refusals([error], requestId);

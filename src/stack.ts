@@ -10,6 +10,7 @@
  */
 import { Redis } from 'ioredis';
 import { createGateway, type Gateway } from './app.js';
+import { createRedisApqStore } from './apq.js';
 import type { Config, EmulatorConfig } from './config.js';
 import { type CoordinatorClient, createCoordinatorClient } from './coordinator/client.js';
 import { createEmulator, EMULATOR_KEYS, type Emulator, type EmulatorOptions } from './emulator/index.js';
@@ -121,7 +122,9 @@ export async function createGatewayStack(config: Config, deps: GatewayStackDeps)
     log,
   });
   const idempotency = redis ? createRedisIdempotencyStore(redis, { prefix: `${prefix}idem:` }) : undefined;
+  const apq = redis ? createRedisApqStore(redis, `${prefix}apq:`) : undefined;
   const gateway = createGateway(config, {
+    apq,
     client,
     log,
     defaultCredential:

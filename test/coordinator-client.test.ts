@@ -4,6 +4,7 @@ import { type CoordinatorApi, createCoordinatorApi } from '../src/coordinator/ap
 import { type CallEvent, type CoordinatorClient, createCoordinatorClient } from '../src/coordinator/client.js';
 import type { BenchmarkResult, Evaluation, TrainingJob } from '../src/coordinator/domain.js';
 import { CoordinatorError } from '../src/coordinator/errors.js';
+import { parseRetryAfter } from '../src/coordinator/reply.js';
 import { createEmulator, EMULATOR_KEYS, type Emulator } from '../src/emulator/index.js';
 import { type StubAnswer, startStubUpstream } from './support/client-stub.js';
 
@@ -152,20 +153,20 @@ describe('client transport (scripted stub upstream)', () => {
     expect(error.requestId).toBe('hdr_9');
   });
 
-  it('honours an HTTP-date Retry-After before retrying', async () => {
-    const retryAt = new Date(Date.now() + 1000).toUTCString();
-    const { client, stub } = await setup(
-      [
-        { status: 503, body: errorBody('UNAVAILABLE', 'busy'), headers: { 'retry-after': retryAt } },
-        { status: 200, body: envelope({}) },
-      ],
-      { timeoutMs: 5000 },
-    );
-    const started = Date.now();
-    await client.request({ method: 'GET', route: '/queue', credential: CREDENTIAL });
-    expect(stub.seen).toHaveLength(2);
-    // HTTP dates have whole-second precision, so the wait rounds up to a whole second.
-    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+  it('reads an HTTP-date Retry-After as the seconds until then (never negative)', async () => {
+    const now = Date.parse('2026-11-29T10:00:00Z');
+    expect(parseRetryAfter('Sun, 29 Nov 2026 10:00:03 GMT', now)).toBe(3);
+    expect(parseRetryAfter('Sun, 29 Nov 2026 09:59:00 GMT', now)).toBe(0);
+    expect(parseRetryAfter('7', now)).toBe(7);
+    // An hour ahead: the client waits for it rather than retrying at once (here: gives up instead).
+    const retryAt = new Date(Date.now() + 3_600_000).toUTCString();
+    const { client, stub } = await setup([
+      { status: 503, body: errorBody('UNAVAILABLE', 'busy'), headers: { 'retry-after': retryAt } },
+      { status: 200, body: envelope({}) },
+    ]);
+    const error = await failure(client.request({ method: 'GET', route: '/queue', credential: CREDENTIAL }));
+    expect(stub.seen).toHaveLength(1);
+    expect(error.retryAfterSeconds).toBeGreaterThan(3_000);
   });
 
   it('fails at once when Retry-After exceeds the remaining budget instead of sleeping', async () => {
@@ -407,12 +408,17 @@ describe('coordinator api against the emulator', () => {
       expect(error).toMatchObject({ kind: 'http', status: 409, code: 'FAILED_PRECONDITION' });
     });
 
-    it('400 with details naming the offending field', async () => {
+    it('400 naming the offending field in its message (no details, as the contract says)', async () => {
+      const job = byName('support-lora-v3');
       const error = await failure(
-        api.submitEvaluation({ jobId: byName('support-lora-v3').jobId, benchmarks: [{ name: 'no-such-benchmark' }] }),
+        api.submitEvaluation({
+          jobId: job.jobId,
+          modelUri: job.outputModelUri ?? '',
+          benchmarks: [{ name: 'no-such-benchmark' }],
+        }),
       );
       expect(error).toMatchObject({ kind: 'http', status: 400, code: 'INVALID_ARGUMENT' });
-      expect(error.details.map((d) => d.field)).toEqual(['benchmarks[0].name']);
+      expect(error.details).toEqual([]);
       // Resolvers get the path in the gateway's own names, not the wire's.
       expect(error.fieldPath).toEqual(['benchmarks', '0', 'name']);
     });
@@ -636,6 +642,7 @@ describe('coordinator api against the emulator', () => {
       const jobId = byName('support-lora-v3').jobId;
       const submitted = await api.submitEvaluation({
         jobId,
+        modelUri: byName('support-lora-v3').outputModelUri ?? '',
         benchmarks: [
           { name: 'mmlu', numSamples: 100 },
           {

@@ -26,7 +26,7 @@ describe('auth and envelope', () => {
     expect(reply.body.error.code).toBe('AUTH_TOKEN_INVALID');
   });
 
-  it('lets the viewer read jobs but answers 403 on manage and evaluate endpoints', async () => {
+  it('lets the viewer read jobs and evaluations but answers 403 on manage and evaluate endpoints', async () => {
     const job = await jobNamed(emulator, SEEDED.trainingWithCheckpoints);
     const viewer = EMULATOR_KEYS.viewer;
     expect((await call(emulator, 'GET', `/jobs/${job.job_id}`, { key: viewer })).status).toBe(200);
@@ -34,12 +34,46 @@ describe('auth and envelope', () => {
       ['POST', `/jobs/${job.job_id}/cancel`],
       ['POST', '/jobs'],
       ['POST', '/evaluations'],
-      ['GET', '/evaluations'],
       ['POST', '/data/validate'],
     ] as const) {
       const reply = await call(emulator, method, path, method === 'POST' ? { key: viewer, body: {} } : { key: viewer });
       expect(reply.status, `${method} ${path}`).toBe(403);
       expect(reply.body.error.code).toBe('AUTHZ_PERMISSION_DENIED');
+    }
+    // Reading evaluations is listed under both view and evaluate [doc].
+    const listed = await call(emulator, 'GET', '/evaluations', { key: viewer });
+    expect(listed.status).toBe(200);
+    const one = await call(emulator, 'GET', `/evaluations/${listed.body.data.jobs[0].job_id}`, { key: viewer });
+    expect(one.status).toBe(200);
+  });
+
+  it('has an evaluate-only key: submits and reads evaluations, cannot read jobs', async () => {
+    const key = EMULATOR_KEYS.evaluateOnly;
+    const job = await jobNamed(emulator, SEEDED.completedWithEvaluations);
+    expect((await call(emulator, 'GET', `/jobs/${job.job_id}`, { key })).status).toBe(403);
+    expect((await call(emulator, 'GET', '/jobs', { key })).status).toBe(403);
+    const submit = await call(emulator, 'POST', '/evaluations', {
+      key,
+      body: { job_id: job.job_id, model_uri: job.output_model_uri, benchmarks: [{ name: 'mmlu' }] },
+    });
+    expect(submit.status).toBe(201);
+    const read = await call(emulator, 'GET', `/evaluations/${submit.body.data.evaluation_id}`, { key });
+    expect(read.status).toBe(200);
+    expect(read.body.data.job_id).toBe(job.job_id);
+  });
+
+  it('sends X-Scaigrid-Ratelimit-Reset as a Unix epoch in seconds, and seconds to go where a deployment drifts', async () => {
+    const nowSeconds = Date.now() / 1000;
+    const epoch = Number((await call(emulator, 'GET', '/queue')).headers.get('x-scaigrid-ratelimit-reset'));
+    expect(epoch).toBeGreaterThanOrEqual(Math.floor(nowSeconds));
+    expect(epoch).toBeLessThan(nowSeconds + 3600);
+    emulator.setProfile('ratelimit-reset-delta');
+    try {
+      const delta = Number((await call(emulator, 'GET', '/queue')).headers.get('x-scaigrid-ratelimit-reset'));
+      expect(delta).toBeGreaterThanOrEqual(0);
+      expect(delta).toBeLessThanOrEqual(60);
+    } finally {
+      emulator.setProfile('contract');
     }
   });
 
@@ -85,13 +119,13 @@ describe('tenant isolation', () => {
     const getJob = await call(emulator, 'GET', `/jobs/${job.job_id}`, { key: other });
     expect(getJob.status).toBe(404);
     expect(getJob.body.error.code).toBe('NOT_FOUND');
-    const evaluationId = evaluations.items[0].evaluation_id;
+    const evaluationId = evaluations.items[0].job_id;
     expect((await call(emulator, 'GET', `/evaluations/${evaluationId}`, { key: other })).status).toBe(404);
     expect((await call(emulator, 'POST', `/jobs/${job.job_id}/cancel`, { key: other })).status).toBe(404);
     expect((await call(emulator, 'GET', `/jobs/${job.job_id}/metrics`, { key: other })).status).toBe(404);
     const submit = await call(emulator, 'POST', '/evaluations', {
       key: other,
-      body: { job_id: job.job_id, benchmarks: [{ name: 'mmlu' }] },
+      body: { job_id: job.job_id, model_uri: 'scaidrive://globex/models/x/', benchmarks: [{ name: 'mmlu' }] },
     });
     expect(submit.status).toBe(404);
   });
@@ -160,7 +194,9 @@ describe('seed data', () => {
     expect(running.results.length).toBeGreaterThan(0);
     expect(running.results.length).toBeLessThan(running.benchmarks.length);
     expect(items.some((e) => e.checkpoint_id !== '' && e.status === 'COMPLETED')).toBe(true);
-    expect(items.every((e) => e.labels.type === 'evaluation' && e.labels.job_id === e.job_id)).toBe(true);
+    // Job-shaped workload records [doc]: job_id is the evaluation's own id, the evaluated job a label.
+    expect(items.every((e) => e.labels.type === 'evaluation' && /^job_/.test(e.labels.parent_job_id))).toBe(true);
+    expect(items.every((e) => /^eval_/.test(e.job_id) && e.evaluation_id === undefined)).toBe(true);
   });
 });
 

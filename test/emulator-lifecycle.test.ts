@@ -21,12 +21,16 @@ const CUSTOM = {
   parameters: { max_new_tokens: '256', temperature: '0.0' },
 };
 
-async function submitJob(labels: Record<string, string> = {}, extra: Record<string, unknown> = {}) {
+async function submitJob(
+  labels: Record<string, string> = {},
+  extra: Record<string, unknown> = {},
+  training: Record<string, unknown> = {},
+) {
   const reply = await call(emulator, 'POST', '/jobs', {
     body: {
       name: 'lifecycle-lora-v1',
       labels: { team: 'qa', ...labels },
-      training_config: { training_type: 'LORA', base_model: { model_id: 'meta-llama/Llama-3.1-8B' } },
+      training_config: { training_type: 'LORA', base_model: { model_id: 'meta-llama/Llama-3.1-8B' }, ...training },
       data_config: { sources: [{ path: 'scaidrive://acme/data/qa/train.jsonl' }] },
       resource_config: { gpu_count: 2, gpu_type: 'H100' },
       ...extra,
@@ -108,13 +112,50 @@ describe('training job lifecycle', () => {
     expect(done.progress.current_step).toBe(done.progress.total_steps);
   });
 
+  it('takes the documented body: framework object, priority and max_retries in training_config', async () => {
+    const framework = { type: 'DEEPSPEED', config: { zero_stage: '3' }, distributed: { world_size: 2 } };
+    const jobId = await submitJob({}, {}, { framework, priority: 7, max_retries: 1 });
+    const job = await getJob(jobId);
+    expect(job.training_config).toMatchObject({
+      framework: { type: 'DEEPSPEED', config: { zero_stage: '3' }, distributed: { world_size: 2 } },
+      priority: 7,
+      max_retries: 1,
+    });
+    expect(job.max_retries).toBeUndefined();
+    expect(job.priority).toBeUndefined();
+    const misplaced = await call(emulator, 'POST', '/jobs', {
+      body: {
+        name: 'misplaced',
+        max_retries: 1,
+        training_config: { training_type: 'LORA', base_model: { model_id: 'meta-llama/Llama-3.1-8B' } },
+        data_config: { sources: [{ path: 'scaidrive://acme/data/qa/train.jsonl' }] },
+      },
+    });
+    expect(misplaced.status).toBe(422);
+    expect(misplaced.body.error.details).toEqual([{ field: 'max_retries', message: expect.any(String) }]);
+    const customWithoutScript = await call(emulator, 'POST', '/jobs', {
+      body: {
+        name: 'custom',
+        training_config: {
+          training_type: 'LORA',
+          base_model: { model_id: 'meta-llama/Llama-3.1-8B' },
+          framework: { type: 'CUSTOM' },
+        },
+        data_config: { sources: [{ path: 'scaidrive://acme/data/qa/train.jsonl' }] },
+      },
+    });
+    expect(customWithoutScript.status).toBe(422);
+    expect(customWithoutScript.body.error.details[0].field).toBe('training_config.framework.custom_script_path');
+  });
+
   it('re-queues a preempted job while retries remain, and fails it when they are spent', async () => {
-    const retried = await submitJob({ 'emulator-outcome': 'preempt' }, { max_retries: 1 });
+    // max_retries sits in training_config [doc].
+    const retried = await submitJob({ 'emulator-outcome': 'preempt' }, {}, { max_retries: 1 });
     const a = await runUntil(retried, (s) => s === 'COMPLETED');
     expect(a.seen.slice(a.seen.indexOf('PREEMPTED'), a.seen.indexOf('PREEMPTED') + 2)).toEqual(['PREEMPTED', 'QUEUED']);
     expect(a.samples.at(-1).retry_count).toBe(1);
 
-    const spent = await submitJob({ 'emulator-outcome': 'preempt' }, { max_retries: 0 });
+    const spent = await submitJob({ 'emulator-outcome': 'preempt' }, {}, { max_retries: 0 });
     const b = await runUntil(spent, (s) => s === 'FAILED');
     expect(b.seen.slice(-2)).toEqual(['PREEMPTED', 'FAILED']);
     expect(b.samples.at(-1).message).toMatch(/max_retries/);
@@ -207,7 +248,7 @@ describe('job actions', () => {
       body: { checkpoint_id: 'ckpt_nope' },
     });
     expect(reply.status).toBe(400);
-    expect(reply.body.error.details[0].field).toBe('checkpoint_id');
+    expect(reply.body.error.message).toMatch(/^checkpoint_id: /);
     const wrongType = await call(emulator, 'POST', `/jobs/${paused.job_id}/pause`, {
       body: { save_checkpoint: 'yes' },
     });
@@ -241,7 +282,11 @@ describe('evaluations', () => {
   it('fills in results one benchmark at a time and completes in about a minute', async () => {
     const job = await jobNamed(emulator, SEEDED.completedWithEvaluations);
     const submit = await submitEvaluation(
-      { job_id: job.job_id, benchmarks: [{ name: 'mmlu', num_samples: 1000 }, { name: 'humaneval' }, CUSTOM] },
+      {
+        job_id: job.job_id,
+        model_uri: job.output_model_uri,
+        benchmarks: [{ name: 'mmlu', num_samples: 1000 }, { name: 'humaneval' }, CUSTOM],
+      },
       EMULATOR_KEYS.evaluator,
     );
     expect(submit.status).toBe(201);
@@ -288,7 +333,11 @@ describe('evaluations', () => {
       const scores = async (emu: Emulator) => {
         const job = await jobNamed(emu, SEEDED.olderCompleted);
         const submit = await call(emu, 'POST', '/evaluations', {
-          body: { job_id: job.job_id, benchmarks: [{ name: 'gsm8k' }, { name: 'arc' }] },
+          body: {
+            job_id: job.job_id,
+            model_uri: job.output_model_uri,
+            benchmarks: [{ name: 'gsm8k' }, { name: 'arc' }],
+          },
         });
         emu.advance(5 * 60_000);
         const evaluation = (await call(emu, 'GET', `/evaluations/${submit.body.data.evaluation_id}`)).body.data;
@@ -309,6 +358,7 @@ describe('evaluations', () => {
     const submit = await submitEvaluation({
       job_id: job.job_id,
       checkpoint_id: checkpoint.checkpoint_id,
+      model_uri: checkpoint.uri,
       benchmarks: [{ name: 'arc' }],
     });
     expect(submit.status).toBe(201);
@@ -323,7 +373,7 @@ describe('evaluations', () => {
   it('enforces each documented submit rule', async () => {
     const completed = await jobNamed(emulator, SEEDED.completedWithEvaluations);
     const training = await jobNamed(emulator, SEEDED.trainingWithCheckpoints);
-    const ok = { job_id: completed.job_id, benchmarks: [{ name: 'mmlu' }] };
+    const ok = { job_id: completed.job_id, model_uri: completed.output_model_uri, benchmarks: [{ name: 'mmlu' }] };
 
     const unknownJob = await submitEvaluation({ ...ok, job_id: 'job_ffffffff' });
     expect(unknownJob.status).toBe(404);
@@ -336,7 +386,7 @@ describe('evaluations', () => {
     const cases: [Record<string, unknown>, string][] = [
       [{ ...ok, checkpoint_id: 'ckpt_missing' }, 'checkpoint_id'],
       [{ ...ok, benchmarks: [] }, 'benchmarks'],
-      [{ job_id: completed.job_id }, 'benchmarks'],
+      [{ job_id: completed.job_id, model_uri: completed.output_model_uri }, 'benchmarks'],
       [{ ...ok, benchmarks: [{ name: 'mmlu' }, { name: 'bogus-bench' }] }, 'benchmarks[1].name'],
       [{ ...ok, benchmarks: [{ name: 'custom-acme-legal' }] }, 'benchmarks[0].dataset'],
       [
@@ -349,8 +399,15 @@ describe('evaluations', () => {
       expect(reply.status, field).toBe(400);
       expect(reply.body.error.code).toBe('INVALID_ARGUMENT');
       expect(reply.body.error.message).toContain(field);
-      expect(reply.body.error.details).toEqual([{ field, message: expect.any(String) }]);
+      // A 400 names its field only in its message [doc]; details come with 422 only.
+      expect(reply.body.error.message.startsWith(`${field}: `)).toBe(true);
+      expect(reply.body.error.details).toBeUndefined();
     }
+
+    // model_uri is required [doc]: a body without it breaks the schema.
+    const noModel = await submitEvaluation({ job_id: completed.job_id, benchmarks: [{ name: 'mmlu' }] });
+    expect(noModel.status).toBe(422);
+    expect(noModel.body.error.details).toEqual([{ field: 'model_uri', message: 'is required' }]);
 
     const nonString = await submitEvaluation({
       ...ok,
@@ -373,8 +430,9 @@ describe('result shapes', () => {
     const job = await jobNamed(emulator, SEEDED.completedWithEvaluations);
     const listed = (
       await call(emulator, 'GET', '/evaluations', { query: { job_id: job.job_id, order_by: 'created_at asc' } })
-    ).body.data.evaluations[0];
-    const id = listed.evaluation_id;
+    ).body.data.jobs[0];
+    // A listing item is a workload record whose job_id is the evaluation's own id [doc].
+    const id = listed.job_id;
     const list = (await call(emulator, 'GET', `/evaluations/${id}`)).body.data;
     expect(list.results).toHaveLength(3);
     const mmlu = list.results.find((r: { benchmark: string }) => r.benchmark === 'mmlu');
@@ -408,7 +466,10 @@ describe('result shapes', () => {
       num_samples: '1000',
     });
     const legacyList = (await call(emulator, 'GET', '/evaluations', { query: { job_id: job.job_id } })).body.data;
-    expect(legacyList.evaluations.every((e: { id?: string }) => typeof e.id === 'string')).toBe(true);
+    expect(legacyList.jobs.every((e: { job_id?: string }) => typeof e.job_id === 'string')).toBe(true);
+    expect(legacyList.jobs.every((e: { benchmark_results?: unknown }) => Array.isArray(e.benchmark_results))).toBe(
+      true,
+    );
 
     // The HTTP control API switches it too.
     const switched = await fetch(`${emulator.origin}/_emulator/result-shape`, {

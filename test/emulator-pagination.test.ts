@@ -96,7 +96,7 @@ describe('filters', () => {
     const { items, totalCounts } = await walk(emulator, '/evaluations', { job_id: job.job_id, page_size: 1 });
     expect(items).toHaveLength(3);
     expect(totalCounts[0]).toBe(3);
-    expect(items.every((e) => e.job_id === job.job_id)).toBe(true);
+    expect(items.every((e) => e.labels.parent_job_id === job.job_id)).toBe(true);
     const running = await walk(emulator, '/evaluations', { status: ['QUEUED', 'EVALUATING'] });
     expect(running.items.map((e) => e.status).sort()).toEqual(['EVALUATING', 'QUEUED']);
   });
@@ -155,12 +155,10 @@ describe('page tokens', () => {
 });
 
 describe('a large tenant', () => {
-  it('seeds 1000 jobs quickly and walks them exactly once', async () => {
-    const started = performance.now();
+  // How fast is the bench's business (no wall-clock assertions on a shared machine).
+  it('seeds 1000 jobs and walks them exactly once', async () => {
     const big = await createEmulator({ speed: 0, seedJobs: 1000 });
     try {
-      expect(performance.now() - started).toBeLessThan(1000);
-      const walkStarted = performance.now();
       const { items, pages } = await walk(big, '/jobs', { page_size: 100 });
       expect(pages).toBe(10);
       expect(new Set(items.map((j) => j.job_id)).size).toBe(1000);
@@ -168,7 +166,6 @@ describe('a large tenant', () => {
       const byName = await walk(big, '/jobs', { page_size: 7, order_by: 'name desc' });
       expect(new Set(byName.items.map((j) => j.job_id)).size).toBe(1000);
       expect(isOrdered(byName.items, 'name', 'desc')).toBe(true);
-      expect(performance.now() - walkStarted).toBeLessThan(4000);
     } finally {
       await big.close();
     }

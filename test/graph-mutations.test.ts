@@ -6,7 +6,7 @@ const Submit = graphql(`
   mutation Submit($input: SubmitEvaluationInput!) {
     submitEvaluation(input: $input) {
       clientMutationId
-      evaluation { evaluationId status job { jobId } benchmarks { name numSamples parameters { key value } } }
+      evaluation { evaluationId status modelUri job { jobId } benchmarks { name numSamples parameters { key value } } }
       userErrors { field message code }
       warnings { field message }
     }
@@ -52,6 +52,7 @@ const Retry = graphql(`
 interface RestJob {
   job_id: string;
   status: string;
+  output_model_uri?: string | null;
   checkpoints?: Array<{ checkpoint_id: string }>;
 }
 
@@ -95,12 +96,40 @@ describe('mutations', () => {
       }),
     ).submitEvaluation;
     expect(payload.userErrors).toEqual([]);
-    expect(payload.warnings).toEqual([]);
+    // model_uri is required [doc]: filled from the job's output model, and said so.
+    expect(payload.warnings).toEqual([
+      { field: ['input', 'modelUri'], message: expect.stringContaining(job.output_model_uri ?? 'no output model') },
+    ]);
+    expect(payload.evaluation?.modelUri).toBe(job.output_model_uri);
     expect(payload.clientMutationId).toBe('m-1');
     expect(payload.evaluation?.status).toBe('QUEUED');
     expect(payload.evaluation?.job?.jobId).toBe(job.job_id);
     expect(payload.evaluation?.benchmarks.map((b) => b.name)).toEqual(['mmlu', 'custom-acme-support']);
     expect(stack.calls('POST /evaluations')).toBe(1);
+  });
+
+  it('lets a caller with evaluate but not view submit: the pre-check steps aside, the coordinator decides', async () => {
+    const job = byStatus('COMPLETED');
+    const input = { jobId: job.job_id, modelUri: job.output_model_uri, benchmarks: [{ name: 'mmlu' }] };
+    const response = await stack.run(Submit, { input }, { token: EMULATOR_KEYS.evaluateOnly });
+    const payload = response.body.data?.submitEvaluation;
+    expect(payload?.userErrors).toEqual([]);
+    expect(payload?.evaluation?.status).toBe('QUEUED');
+    expect(stack.calls('POST /evaluations')).toBe(1);
+    // Reading the evaluation works with evaluate alone; its job needs view, and says so.
+    expect(response.body.errors?.map((error) => error.extensions?.code)).toEqual(['FORBIDDEN']);
+  });
+
+  it('lets a viewer read evaluations (view or evaluate reads them)', async () => {
+    const response = await stack.run(
+      '{ evaluations(first: 3) { edges { node { evaluationId status } } } }',
+      {},
+      {
+        token: EMULATOR_KEYS.viewer,
+      },
+    );
+    expect(response.body.errors).toBeUndefined();
+    expect((response.body.data as { evaluations: { edges: unknown[] } }).evaluations.edges).toHaveLength(3);
   });
 
   it('catches what the docs warn about before calling the coordinator', async () => {
@@ -175,6 +204,7 @@ describe('mutations', () => {
       await stack.run(Submit, {
         input: {
           jobId: byStatus('COMPLETED').job_id,
+          modelUri: byStatus('COMPLETED').output_model_uri,
           benchmarks: [
             {
               name: 'custom-acme-support',

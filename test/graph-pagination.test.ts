@@ -47,6 +47,9 @@ describe('connections over page tokens', () => {
   beforeAll(async () => {
     stack = await startStack({ emulator: { seedJobs: 45 } });
     allJobIds = await restIds(stack, '/jobs', 'jobs', 'job_id');
+    // The first totalCount of a gateway probes once whether this coordinator mixes evaluation
+    // workloads into GET /jobs; the call counts below are those of a gateway that knows.
+    dataOf(await stack.run(Jobs, { first: 1 }));
   });
   afterAll(() => stack.close());
   beforeEach(() => stack.emulator.resetStats());
@@ -142,6 +145,32 @@ describe('connections over page tokens', () => {
     expect(response.body.errors?.[0]?.message).toMatch(/expired/);
   });
 
+  it('does not call every 400 on a page with a cursor an expired cursor: only one that names page_token', async () => {
+    const page = dataOf(await stack.run(Jobs, { first: 5 })).trainingJobs;
+    stack.emulator.setFaults([{ route: 'GET /jobs', kind: 'status', status: 400, code: 'INVALID_ARGUMENT', count: 1 }]);
+    const response = await stack.run(Jobs, { first: 5, after: page?.pageInfo.endCursor });
+    stack.emulator.clearFaults();
+    expect(response.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(response.body.errors?.[0]?.message).not.toMatch(/cursor/);
+  });
+
+  it('sends order_by only for an order other than the default', async () => {
+    stack.emulator.setProfile({ orderBy: 'refused' });
+    try {
+      // A coordinator refusing any order_by still serves the default order to everyone...
+      expect(dataOf(await stack.run(Jobs, { first: 5 })).trainingJobs?.edges).toHaveLength(5);
+      expect(dataOf(await stack.run(Jobs, { first: 5, orderBy: 'CREATED_AT_DESC' })).trainingJobs?.edges).toHaveLength(
+        5,
+      );
+      // ...and whoever asks for another order learns why it cannot be had.
+      const byName = await stack.run(Jobs, { first: 5, orderBy: 'NAME_ASC' });
+      expect(byName.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(byName.body.errors?.[0]?.message).toMatch(/does not support this `orderBy`/);
+    } finally {
+      stack.emulator.setProfile('contract');
+    }
+  });
+
   it('gives an empty page null cursors and no next page', async () => {
     const { evaluations } = dataOf(await stack.run(Evaluations, { first: 5, filter: { jobId: 'job_00000000' } }));
     expect(evaluations?.edges).toEqual([]);
@@ -150,12 +179,13 @@ describe('connections over page tokens', () => {
   });
 
   it('lists the evaluations of one job, by raw or global job id', async () => {
-    const all = await restIds(stack, '/evaluations', 'evaluations', 'evaluation_id');
+    // Evaluation listings are job-shaped workload records under `jobs`, `job_id` being the evaluation's own id.
+    const all = await restIds(stack, '/evaluations', 'jobs', 'job_id');
     expect(all.length).toBeGreaterThan(0);
     const { evaluations } = dataOf(await stack.run(Evaluations, { first: 100 }));
     expect(evaluations?.edges.map((edge) => edge.node.evaluationId)).toEqual(all);
     const jobId = evaluations?.edges[0]?.node.job?.jobId ?? '';
-    const expected = await restIds(stack, `/evaluations?job_id=${jobId}`, 'evaluations', 'evaluation_id');
+    const expected = await restIds(stack, `/evaluations?job_id=${jobId}`, 'jobs', 'job_id');
     const globalJobId = Buffer.from(`TrainingJob:${jobId}`).toString('base64');
     for (const id of [jobId, globalJobId]) {
       const filtered = dataOf(await stack.run(Evaluations, { first: 100, filter: { jobId: id } })).evaluations;

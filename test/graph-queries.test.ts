@@ -172,12 +172,10 @@ describe('the graph', () => {
 
   it('loads nodes of every type by global id, batched and deduplicated', async () => {
     const first = dataOf(await stack.run(JobById, { id: jobs[0]?.job_id ?? '' })).trainingJob;
-    const evaluations = await rest<{
-      evaluations: Array<{ evaluation_id: string; checkpoint_id?: string; labels: { job_id: string } }>;
-    }>(stack, '/evaluations?page_size=100');
-    const scored = evaluations.evaluations[0];
+    const evaluations = await rest<{ jobs: Array<{ job_id: string }> }>(stack, '/evaluations?page_size=100');
+    const scored = evaluations.jobs[0];
     if (!first || !scored) throw new Error('seed too small');
-    const evaluationId = Buffer.from(`Evaluation:${scored.evaluation_id}`).toString('base64');
+    const evaluationId = Buffer.from(`Evaluation:${scored.job_id}`).toString('base64');
     stack.emulator.resetStats();
     const data = dataOf(await stack.run(NodeLookup, { ids: [first.id, evaluationId, first.id] }));
     expect(data.nodes.map((node) => node?.__typename)).toEqual(['TrainingJob', 'Evaluation', 'TrainingJob']);
@@ -188,14 +186,14 @@ describe('the graph', () => {
   });
 
   it('merges evaluation specs and results by benchmark name, with checkpoint and score lookup', async () => {
-    const { evaluations } = await rest<{
-      evaluations: Array<{ evaluation_id: string; status: string; checkpoint_id?: string }>;
+    const { jobs: evaluations } = await rest<{
+      jobs: Array<{ job_id: string; status: string; checkpoint_id?: string }>;
     }>(stack, '/evaluations?page_size=100');
     const completed = evaluations.find((e) => e.status === 'COMPLETED' && !e.checkpoint_id);
     const atCheckpoint = evaluations.find((e) => e.checkpoint_id);
     if (!completed || !atCheckpoint) throw new Error('seed lacks a completed or checkpoint evaluation');
 
-    const done = dataOf(await stack.run(EvaluationDetail, { id: completed.evaluation_id })).evaluation;
+    const done = dataOf(await stack.run(EvaluationDetail, { id: completed.job_id })).evaluation;
     expect(done?.isTerminal).toBe(true);
     expect(done?.benchmarks.length).toBeGreaterThan(0);
     for (const benchmark of done?.benchmarks ?? []) {
@@ -208,7 +206,7 @@ describe('the graph', () => {
     expect(done?.mmlu).toBe(mmlu ? mmlu.score : null);
     expect(done?.checkpoint).toBeNull();
 
-    const scored = dataOf(await stack.run(EvaluationDetail, { id: atCheckpoint.evaluation_id })).evaluation;
+    const scored = dataOf(await stack.run(EvaluationDetail, { id: atCheckpoint.job_id })).evaluation;
     expect(scored?.checkpoint?.checkpointId).toBe(atCheckpoint.checkpoint_id);
   });
 

@@ -221,6 +221,16 @@ describe('ids', () => {
     });
   });
 
+  it('reads a workload record: job_id is its own id, the evaluated job is labels.parent_job_id', () => {
+    const item = { job_id: 'eval_9', status: 'QUEUED', labels: { type: 'evaluation', parent_job_id: 'job_abc' } };
+    expect(normalizeEvaluation(item)).toMatchObject({ evaluationId: 'eval_9', jobId: 'job_abc' });
+    // Even where the coordinator adds the evaluation id, job_id of a workload is never the parent.
+    expect(normalizeEvaluation({ ...item, evaluation_id: 'eval_9' })).toMatchObject({
+      evaluationId: 'eval_9',
+      jobId: 'job_abc',
+    });
+  });
+
   it('treats job_id as the evaluation id on job-shaped list items and takes the evaluated job from labels', () => {
     const evaluation = normalizeEvaluation({
       job_id: 'job_eval_9',
@@ -257,8 +267,9 @@ const FULL_JOB = {
   labels: { team: 'support' },
   training_config: {
     training_type: 'LORA',
-    framework: 'DEEPSPEED',
     base_model: { model_id: 'meta-llama/Llama-3.1-8B' },
+    framework: { type: 'HF_TRAINER', config: {} },
+    hyperparameters: { learning_rate: '2e-4' },
     priority: 5,
     max_retries: 2,
   },
@@ -292,7 +303,8 @@ describe('jobs', () => {
       rawStatus: 'TRAINING',
       labels: { team: 'support' },
       trainingType: 'LORA',
-      framework: 'DEEPSPEED',
+      // The documented object's type; it used to come out null for a real coordinator.
+      framework: 'HF_TRAINER',
       baseModel: 'meta-llama/Llama-3.1-8B',
       priority: 5,
       gpuCount: 8,
@@ -310,6 +322,7 @@ describe('jobs', () => {
           createdAt: '2026-11-27T10:00:00.000Z',
         },
       ],
+      checkpointsListed: true,
       outputModelUri: 'scaidrive://acme/models/support-v3/',
       message: null,
       maxRetries: 2,
@@ -319,6 +332,26 @@ describe('jobs', () => {
       completedAt: null,
       raw: FULL_JOB,
     });
+  });
+
+  it('reads the framework as the documented object or as a bare enum name (older coordinators)', () => {
+    const object = { type: 'CUSTOM', config: { a: 'b' }, custom_script_path: 'scaidrive://acme/s.py' };
+    expect(normalizeJob({ job_id: 'j', training_config: { framework: object } }).framework).toBe('CUSTOM');
+    expect(normalizeJob({ job_id: 'j', training_config: { framework: 'FSDP' } }).framework).toBe('FSDP');
+  });
+
+  it('reads max_retries and priority from training_config, else from the top level (older records)', () => {
+    const documented = normalizeJob({ job_id: 'j', training_config: { priority: 7, max_retries: 3 }, max_retries: 9 });
+    expect(documented).toMatchObject({ priority: 7, maxRetries: 3 });
+    expect(normalizeJob({ job_id: 'j', priority: '4', max_retries: '1' })).toMatchObject({
+      priority: 4,
+      maxRetries: 1,
+    });
+  });
+
+  it('tells a record without a checkpoints list from one with an empty list', () => {
+    expect(normalizeJob({ job_id: 'j' }).checkpointsListed).toBe(false);
+    expect(normalizeJob({ job_id: 'j', checkpoints: [] }).checkpointsListed).toBe(true);
   });
 
   it('accepts numbers sent as strings', () => {
@@ -388,6 +421,7 @@ describe('jobs', () => {
       progress: null,
       queuePosition: null,
       checkpoints: [],
+      checkpointsListed: false,
       outputModelUri: null,
       message: null,
       maxRetries: null,

@@ -18,6 +18,7 @@ import type {
   ListParams,
   LogLine,
   MetricsSnapshot,
+  OrderBy,
   Page,
   QueueInfo,
   RateLimitInfo,
@@ -31,6 +32,7 @@ import type {
 import { CoordinatorError } from './errors.js';
 import { streamError } from './event-stream.js';
 import {
+  isEvaluationWorkload,
   normalizeCluster,
   normalizeDataCache,
   normalizeDataValidation,
@@ -84,6 +86,31 @@ export interface CoordinatorApi {
   enableNode(nodeId: string, input?: { reason?: string }): Promise<ClusterNode>;
   /** The rate-limit headers of the latest reply seen through this api (null before any). */
   readonly rateLimit: RateLimitInfo | null;
+  /** What this deployment has shown of the contract's guesses (shared by every scope of one client). */
+  readonly deployment?: DeploymentTraits;
+}
+
+/**
+ * How the coordinator deployment behind one client treats the contract's guesses, learned from its
+ * replies: null while not known. It is a property of the deployment, not of any caller's data, so
+ * it is shared across credentials.
+ */
+export interface DeploymentTraits {
+  /** `GET /jobs` also lists evaluation workloads (label `type=evaluation`). */
+  evaluationWorkloadsInJobs: boolean | null;
+  /** `GET /evaluations` honours the `job_id` filter (false: it lists every evaluation). */
+  jobIdFilterApplied: boolean | null;
+}
+
+const traitsByClient = new WeakMap<CoordinatorClient, DeploymentTraits>();
+
+function traitsOf(client: CoordinatorClient): DeploymentTraits {
+  let traits = traitsByClient.get(client);
+  if (traits === undefined) {
+    traits = { evaluationWorkloadsInJobs: null, jobIdFilterApplied: null };
+    traitsByClient.set(client, traits);
+  }
+  return traits;
 }
 
 /** What one api instance is bound to: typically one incoming GraphQL request or one poller. */
@@ -109,11 +136,14 @@ function compact(input: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
+/** The coordinator's own default order: not sent, since `order_by`'s syntax is only a guess. */
+export const DEFAULT_ORDER: OrderBy = 'created_at desc';
+
 function listQuery(params: ListParams | undefined): Query {
   return {
     page_size: params?.pageSize,
     page_token: params?.pageToken,
-    order_by: params?.orderBy,
+    order_by: params?.orderBy === DEFAULT_ORDER ? undefined : params?.orderBy,
     status: params?.status,
   };
 }
@@ -246,8 +276,14 @@ class ScopedCoordinatorApi implements CoordinatorApi {
     return this.latestRateLimit;
   }
 
-  listJobs(params?: ListParams): Promise<Page<TrainingJob>> {
-    return this.get('/jobs', normalizeJobPage, undefined, listQuery(params));
+  get deployment(): DeploymentTraits {
+    return traitsOf(this.client);
+  }
+
+  async listJobs(params?: ListParams): Promise<Page<TrainingJob>> {
+    const page = await this.get('/jobs', normalizeJobPage, undefined, listQuery(params));
+    if (page.items.some(isEvaluationWorkload)) this.deployment.evaluationWorkloadsInJobs = true;
+    return page;
   }
 
   getJob(jobId: string): Promise<TrainingJob> {
@@ -274,7 +310,7 @@ class ScopedCoordinatorApi implements CoordinatorApi {
     try {
       return await this.get('/jobs/{job_id}/metrics', (data) => normalizeJobMetrics(data, jobId), { job_id: jobId });
     } catch (error) {
-      if (error instanceof CoordinatorError && error.status === 404) return null;
+      if (error instanceof CoordinatorError && error.kind === 'http' && error.code === 'NOT_FOUND') return null;
       throw error;
     }
   }
@@ -302,10 +338,15 @@ class ScopedCoordinatorApi implements CoordinatorApi {
     });
   }
 
-  listEvaluations(params?: ListEvaluationsParams): Promise<Page<Evaluation>> {
+  async listEvaluations(params?: ListEvaluationsParams): Promise<Page<Evaluation>> {
     const query = listQuery(params);
-    query.job_id = params?.jobId;
-    return this.get('/evaluations', normalizeEvaluationPage, undefined, query);
+    const jobId = params?.jobId;
+    query.job_id = jobId;
+    const page = await this.get('/evaluations', normalizeEvaluationPage, undefined, query);
+    if (jobId !== undefined && page.items.some((evaluation) => evaluation.jobId !== jobId)) {
+      this.deployment.jobIdFilterApplied = false;
+    }
+    return page;
   }
 
   validateData(uris: readonly string[]): Promise<DataValidationResult[]> {

@@ -87,6 +87,11 @@ export interface TrainingJob {
   progress: Progress | null;
   queuePosition: number | null;
   checkpoints: Checkpoint[];
+  /**
+   * False when the coordinator sent no `checkpoints` list at all: then `checkpoints` is empty
+   * because nothing is known, not because the job has none.
+   */
+  checkpointsListed: boolean;
   outputModelUri: string | null;
   message: string | null;
   maxRetries: number | null;
@@ -113,7 +118,7 @@ export interface BenchmarkResult {
 
 export interface Evaluation {
   evaluationId: string;
-  /** The evaluated training job. */
+  /** The evaluated training job (null when the coordinator did not say). */
   jobId: string | null;
   modelUri: string | null;
   /** null when the final model is evaluated (the coordinator sends "" or nothing). */

@@ -72,7 +72,7 @@ export class CoordinatorError extends Error {
   /**
    * Where in the request the (first) offending field sits, in the gateway's own names:
    * `benchmarks[2].dataset` → ["benchmarks", "2", "dataset"], `checkpoint_id` → ["checkpointId"].
-   * Null when the coordinator named no field.
+   * From `details` when present, else from a `field: ...` message; null when no field is named.
    */
   readonly fieldPath: string[] | null;
 
@@ -88,8 +88,7 @@ export class CoordinatorError extends Error {
     this.route = init.route;
     this.rateLimit = init.rateLimit ?? null;
     this.upstreamMessage = init.upstreamMessage ?? null;
-    const field = this.details[0]?.field;
-    this.fieldPath = field ? requestPath(field) : null;
+    this.fieldPath = fieldPathOf(this.details, init.kind === 'http' ? (init.upstreamMessage ?? null) : null);
   }
 
   /** A log-safe plain object (the `cause`, which may come from the transport, is left out). */
@@ -110,12 +109,32 @@ export class CoordinatorError extends Error {
   }
 }
 
-/** A wire field path ("benchmarks[2].num_samples") as request path segments in camelCase. */
+/** `benchmarks[2].dataset: ...` or `checkpoint_id: ...`: the way a 400 names its field in its message. */
+const FIELD_IN_MESSAGE = /^([a-z][a-z0-9_]*(?:\[\d+\])*(?:\.[a-z][a-z0-9_]*(?:\[\d+\])*)*):\s/;
+
+/**
+ * Where the offending field is: `details` when the reply has them (422), else the field a 400 names
+ * at the start of its message [doc: "a 400 usually names the field only in its message"].
+ */
+function fieldPathOf(details: ReadonlyArray<CoordinatorErrorDetail>, message: string | null): string[] | null {
+  const field = details[0]?.field || (message === null ? undefined : FIELD_IN_MESSAGE.exec(message)?.[1]);
+  return field ? requestPath(field) : null;
+}
+
+/** Wire maps whose keys are the client's own (benchmark parameters, labels): keys stay as sent. */
+const MAP_FIELDS: ReadonlySet<string> = new Set(['parameters', 'labels', 'hyperparameters', 'environment', 'config']);
+
+/**
+ * A wire field path as request path segments in the gateway's camelCase:
+ * `benchmarks[2].num_samples` → [benchmarks, 2, numSamples]; a map key after `parameters` stays as is.
+ */
 export function requestPath(wireField: string): string[] {
-  return wireField
-    .split(/[.[\]]+/)
-    .filter(Boolean)
-    .map((segment) => segment.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()));
+  const segments = wireField.split(/[.[\]]+/).filter(Boolean);
+  return segments.map((segment, i) =>
+    i > 0 && MAP_FIELDS.has(segments[i - 1] ?? '')
+      ? segment
+      : segment.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()),
+  );
 }
 
 /** True when `error` is a `CoordinatorError` (optionally of one of the given kinds). */

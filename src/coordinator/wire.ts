@@ -240,6 +240,11 @@ function enumText(value: unknown): string | null {
   return optStr(value);
 }
 
+/** `training_config.framework`: the documented `{type, ...}` object, or a bare enum name (older coordinators). */
+function frameworkOf(value: unknown): string | null {
+  return isRecord(value) ? enumText(value.type) : enumText(value);
+}
+
 function baseModelOf(value: unknown): string | null {
   if (typeof value === 'string') return optStr(value);
   return isRecord(value) ? optStr(value.model_id) : null;
@@ -301,18 +306,20 @@ export function normalizeJob(value: unknown, fallbackId = ''): TrainingJob {
     rawStatus: toRawStatus(o.status),
     labels: toStringMap(o.labels),
     trainingType: enumText(training.training_type),
-    framework: enumText(training.framework ?? o.framework),
+    framework: frameworkOf(training.framework ?? o.framework),
     baseModel: baseModelOf(training.base_model),
-    priority: toNumber(training.priority),
+    // Documented in training_config; older records carry them at the top level.
+    priority: toNumber(training.priority) ?? toNumber(o.priority),
     gpuCount: toNumber(resources.gpu_count),
     gpuType: optStr(resources.gpu_type),
     dataSources: dataSourcesOf(rec(o.data_config).sources),
     progress: progressOf(o.progress),
     queuePosition: toNumber(o.queue_position),
     checkpoints: checkpointsOf(o.checkpoints, jobId),
+    checkpointsListed: Array.isArray(o.checkpoints),
     outputModelUri: optStr(o.output_model_uri),
     message: optStr(o.message),
-    maxRetries: toNumber(o.max_retries ?? training.max_retries),
+    maxRetries: toNumber(training.max_retries) ?? toNumber(o.max_retries),
     createdAt: toTimestamp(o.created_at),
     updatedAt: toTimestamp(o.updated_at),
     startedAt: toTimestamp(o.started_at),
@@ -415,21 +422,31 @@ export function normalizeBenchmarks(specs: unknown, results: unknown): Benchmark
   return out;
 }
 
+/** True for a record of `GET /jobs` that is an evaluation workload (label `type=evaluation`), not a training job. */
+export function isEvaluationWorkload(job: TrainingJob): boolean {
+  return job.labels.type === 'evaluation';
+}
+
 /**
  * One evaluation, from `GET /evaluations/{id}` or an item of `GET /evaluations`.
  *
- * Its id is `evaluation_id`, else `id`. Evaluation list items are job records (ListJobs with a
- * `type=evaluation` label): when `job_id` is their only id, it is the evaluation workload's own id
- * and the evaluated training job is in `labels.job_id`.
+ * Listing items are job-shaped workload records [doc]: their `job_id` is the evaluation's own id and
+ * the evaluated job is `labels.parent_job_id`. The poll reply and older listings carry
+ * `evaluation_id` (or `id`) and the evaluated job under `job_id` (older listings also in `labels.job_id`).
  */
 export function normalizeEvaluation(value: unknown, fallbackId = ''): Evaluation {
   const o = rec(value);
   const labels = rec(o.labels);
   const ownId = str(o.evaluation_id) ?? str(o.id);
   const wireJobId = optStr(o.job_id);
+  const parentLabel = optStr(labels.parent_job_id);
   let evaluationId: string;
   let jobId: string | null;
-  if (ownId !== null) {
+  if (parentLabel !== null) {
+    // A workload record: its job_id is its own id, whatever other ids it also carries.
+    evaluationId = ownId ?? wireJobId ?? fallbackId;
+    jobId = parentLabel;
+  } else if (ownId !== null) {
     evaluationId = ownId;
     jobId = wireJobId ?? optStr(labels.job_id);
   } else if (wireJobId !== null) {

@@ -17,6 +17,8 @@ export const EMULATOR_KEYS = {
   viewer: 'sgk_view_acme_7d1e3a5c9b2f4e6a8c0d2f4a6b8c0e1f',
   /** tenant `acme`, `scaimind:view` + `scaimind:evaluate` (no manage) */
   evaluator: 'sgk_eval_acme_2b4d6f8a0c1e3a5c7e9b1d3f5a7c9e0b',
+  /** tenant `acme`, `scaimind:evaluate` only: submits and reads evaluations, cannot read jobs */
+  evaluateOnly: 'sgk_evalonly_acme_5e7a9c1b3d5f7a9c1e3b5d7f9a1c3e5b',
   /** tenant `globex`, every permission */
   otherTenant: 'sgk_dev_globex_9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d',
 } as const;
@@ -30,6 +32,7 @@ const KEYS: ReadonlyMap<string, Omit<Principal, 'key'>> = new Map([
     EMULATOR_KEYS.evaluator,
     { tenant: 'acme', permissions: new Set<Permission>(['scaimind:view', 'scaimind:evaluate']) },
   ],
+  [EMULATOR_KEYS.evaluateOnly, { tenant: 'acme', permissions: new Set<Permission>(['scaimind:evaluate']) }],
   [EMULATOR_KEYS.otherTenant, { tenant: 'globex', permissions: new Set(ALL) }],
 ]);
 
@@ -53,8 +56,10 @@ export function authenticate(header: string | undefined): Principal {
   return { key: token, ...entry };
 }
 
-export function authorize(principal: Principal, permission: Permission): void {
-  if (!principal.permissions.has(permission)) {
-    throw new ApiError('AUTHZ_PERMISSION_DENIED', `This operation requires the ${permission} permission`);
+/** Any one of `permission` is enough (reading evaluations is listed under both view and evaluate). */
+export function authorize(principal: Principal, permission: Permission | readonly Permission[]): void {
+  const anyOf: readonly Permission[] = typeof permission === 'string' ? [permission] : permission;
+  if (!anyOf.some((p) => principal.permissions.has(p))) {
+    throw new ApiError('AUTHZ_PERMISSION_DENIED', `This operation requires the ${anyOf.join(' or ')} permission`);
   }
 }

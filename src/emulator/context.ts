@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { Permission, Principal } from './auth.js';
+import type { Drift } from './drift.js';
 import type { PageTokens } from './pagination.js';
 import type { Snapshot, Store } from './store.js';
 import type { ResultShape } from './types.js';
@@ -15,7 +16,10 @@ export interface HandlerContext {
   now: number;
   store: Store;
   snapshot: Snapshot;
+  /** Always `drift.results`. */
   shape: ResultShape;
+  /** Which tolerated variant of each reply this deployment plays. */
+  drift: Drift;
   tokens: PageTokens;
 }
 
@@ -50,7 +54,8 @@ interface RouteBase {
   method: 'GET' | 'POST';
   /** Relative to the base path, e.g. "/jobs/{job_id}/cancel"; also the stats and fault key. */
   template: string;
-  permission: Permission;
+  /** Any one of them is enough. */
+  permission: Permission | readonly Permission[];
 }
 
 export type RouteDef =

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { iso } from './clock.js';
+import type { Drift, DriftProfileName } from './drift.js';
 import { ApiError } from './errors.js';
 import { parseJsonObject, readBody, sendError, sendJson } from './http.js';
 import { type EmulatorStats, type FaultKind, type FaultSpec, RESULT_SHAPES, type ResultShape } from './types.js';
@@ -12,6 +13,7 @@ export interface Controls {
   reset(): void;
   setFaults(faults: FaultSpec[]): void;
   setResultShape(shape: ResultShape): void;
+  setProfile(profile: DriftProfileName | Partial<Drift>): void;
   stats(): EmulatorStats;
   resetStats(): void;
 }
@@ -94,6 +96,21 @@ export async function handleControl(
         }
         controls.setResultShape(shape as ResultShape);
         return sendJson(res, 200, { ok: true, shape });
+      }
+      case 'POST /_emulator/profile': {
+        const profile = body.profile;
+        if (
+          typeof profile !== 'string' &&
+          (typeof profile !== 'object' || profile === null || Array.isArray(profile))
+        ) {
+          throw new ApiError('INVALID_ARGUMENT', 'profile must be a profile name or an object of variants');
+        }
+        try {
+          controls.setProfile(profile as DriftProfileName | Partial<Drift>);
+        } catch (error) {
+          throw new ApiError('INVALID_ARGUMENT', error instanceof Error ? error.message : String(error));
+        }
+        return sendJson(res, 200, { ok: true });
       }
       default:
         throw new ApiError('NOT_FOUND', `No emulator control route ${route}`);

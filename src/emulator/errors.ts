@@ -43,9 +43,12 @@ export class ApiError extends Error {
   }
 }
 
-/** 400 INVALID_ARGUMENT for one field; the message names the field and `details` carries it too. */
+/**
+ * 400 INVALID_ARGUMENT for one field. As the contract says, `details` come only with validation
+ * errors (422): a 400 names the field only in its message, `<field>: <problem>`.
+ */
 export function invalidArgument(field: string, message: string): ApiError {
-  return new ApiError('INVALID_ARGUMENT', `${field}: ${message}`, { details: [{ field, message }] });
+  return new ApiError('INVALID_ARGUMENT', `${field}: ${message}`);
 }
 
 /** 422 VALIDATION_ERROR carrying every offending field at once. */

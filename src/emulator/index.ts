@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { SEED_TIME_MS, SimClock } from './clock.js';
 import type { Controls } from './control.js';
+import { type Drift, type DriftProfileName, driftOf } from './drift.js';
 import { DEFAULT_RANDOM_SEED, FaultInjector } from './faults.js';
 import { PageTokens } from './pagination.js';
 import { RateLimiter } from './ratelimit.js';
@@ -13,7 +14,17 @@ import { Timers } from './timers.js';
 import { type Emulator, type EmulatorOptions, RESULT_SHAPES, type ResultShape } from './types.js';
 
 export { EMULATOR_KEYS } from './auth.js';
-export type { Emulator, EmulatorOptions, EmulatorStats, FaultKind, FaultSpec, ResultShape } from './types.js';
+export { DRIFT_PROFILE_NAMES } from './drift.js';
+export type {
+  Drift,
+  DriftProfileName,
+  Emulator,
+  EmulatorOptions,
+  EmulatorStats,
+  FaultKind,
+  FaultSpec,
+  ResultShape,
+} from './types.js';
 
 function checkOptions(options: EmulatorOptions): void {
   const { speed, seedJobs, rateLimitPerMinute, latencyMs, resultShape, streamHeartbeatMs } = options;
@@ -51,7 +62,8 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 export async function createEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   checkOptions(options);
   const seedJobs = options.seedJobs ?? 36;
-  const defaultShape = options.resultShape ?? 'list';
+  const initialDrift: Drift = driftOf(options.profile);
+  if (options.resultShape !== undefined) initialDrift.results = options.resultShape;
   const seeded = () => {
     const store = new Store();
     seedStore(store, SEED_TIME_MS, seedJobs);
@@ -68,7 +80,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     reset: () => {
       clock.reset();
       runtime.store = seeded();
-      runtime.shape = defaultShape;
+      runtime.drift = { ...initialDrift };
       faults.reset();
       limiter.reset();
       stats.reset();
@@ -76,7 +88,10 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     setFaults: (list) => faults.set(list),
     setResultShape: (shape) => {
       if (!RESULT_SHAPES.includes(shape)) throw new RangeError(`unknown result shape ${shape}`);
-      runtime.shape = shape;
+      runtime.drift = { ...runtime.drift, results: shape };
+    },
+    setProfile: (profile) => {
+      runtime.drift = driftOf(profile);
     },
     stats: () => stats.snapshot(),
     resetStats: () => stats.reset(),
@@ -90,7 +105,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     tokens: new PageTokens(),
     timers: new Timers(),
     controls,
-    shape: defaultShape,
+    drift: { ...initialDrift },
     latencyMs: options.latencyMs ?? 0,
     streamHeartbeatMs: options.streamHeartbeatMs ?? 10_000,
   };
@@ -114,6 +129,10 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     setFaults: controls.setFaults,
     clearFaults: () => faults.clear(),
     setResultShape: (shape: ResultShape) => controls.setResultShape(shape),
+    setProfile: (profile: DriftProfileName | Partial<Drift>) => controls.setProfile(profile),
+    get drift() {
+      return { ...runtime.drift };
+    },
     stats: controls.stats,
     resetStats: controls.resetStats,
     close() {

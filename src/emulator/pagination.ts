@@ -1,4 +1,5 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Drift } from './drift.js';
 import { ApiError, type FieldDetail, invalidArgument, validationError } from './errors.js';
 import { ORDERS, type Order, STATUSES } from './vocabulary.js';
 
@@ -14,8 +15,11 @@ export interface ListQuery {
   pageToken: string | undefined;
 }
 
-/** Parses the list query string: 422 for page_size or status, 400 for order_by (as the contract says). */
-export function parseListQuery(query: URLSearchParams, allowJobId: boolean): ListQuery {
+/**
+ * Parses the list query string: 422 for page_size or status, 400 for order_by (as the contract says).
+ * A deployment of the `refused` order_by variant answers any `order_by` with 400.
+ */
+export function parseListQuery(query: URLSearchParams, allowJobId: boolean, drift: Drift): ListQuery {
   const details: FieldDetail[] = [];
   let pageSize = 20;
   const rawSize = query.get('page_size');
@@ -40,6 +44,9 @@ export function parseListQuery(query: URLSearchParams, allowJobId: boolean): Lis
   if (details.length > 0) throw validationError(details);
 
   const rawOrder = query.get('order_by');
+  if (rawOrder !== null && drift.orderBy === 'refused') {
+    throw invalidArgument('order_by', 'is not supported by this coordinator');
+  }
   let orderBy: Order = 'created_at desc';
   if (rawOrder !== null && rawOrder.trim() !== '') {
     const normalised = rawOrder.trim().replace(/\s+/g, ' ').toLowerCase();

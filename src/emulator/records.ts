@@ -48,13 +48,21 @@ export interface JobPlan {
 /** How the first run of a job ends; later runs (resume, retry) always complete. */
 export type Outcome = 'complete' | 'fail' | 'preempt';
 
+/** `training_config.framework` [doc]: `custom_script_path` is required when `type` is CUSTOM. */
+export interface FrameworkRecord {
+  type: string;
+  config: Record<string, string>;
+  distributed?: { worldSize: number; backend: string; strategy: string; config: Record<string, string> };
+  customScriptPath?: string;
+}
+
 export interface JobRecord {
   jobId: string;
   tenant: string;
   name: string;
   labels: Record<string, string>;
   trainingType: string;
-  framework: string;
+  framework: FrameworkRecord;
   baseModel: string;
   priority: number;
   hyperparameters: Record<string, string>;

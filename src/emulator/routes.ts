@@ -5,6 +5,9 @@ import { getEvaluation, listEvaluations, submitEvaluation } from './handlers/eva
 import { cancel, getJob, getMetrics, listJobs, pause, resume, retry, submitJob } from './handlers/jobs.js';
 import { streamLogs, streamMetrics } from './handlers/streams.js';
 
+/** Reading evaluations is listed under both `view` and `evaluate` [doc]: either permission reads. */
+const READ_EVALUATIONS = ['scaimind:view', 'scaimind:evaluate'] as const;
+
 /** Every ScaiMind endpoint, with the permission the contract's table gives it. */
 export const ROUTES: readonly RouteDef[] = [
   { method: 'GET', template: '/jobs', permission: 'scaimind:view', kind: 'json', handle: listJobs },
@@ -34,14 +37,14 @@ export const ROUTES: readonly RouteDef[] = [
   {
     method: 'GET',
     template: '/evaluations',
-    permission: 'scaimind:evaluate',
+    permission: READ_EVALUATIONS,
     kind: 'json',
     handle: listEvaluations,
   },
   {
     method: 'GET',
     template: '/evaluations/{evaluation_id}',
-    permission: 'scaimind:evaluate',
+    permission: READ_EVALUATIONS,
     kind: 'json',
     handle: getEvaluation,
   },

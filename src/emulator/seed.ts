@@ -1,7 +1,7 @@
 import { evaluationName, scheduleEvaluation } from './evaluation-lifecycle.js';
 import { buildRun, cancelJob, jobStateAt, pauseJob, planFor } from './job-lifecycle.js';
 import { Prng } from './prng.js';
-import type { BenchmarkRecord, EvaluationRecord, JobRecord, Outcome, Segment } from './records.js';
+import type { BenchmarkRecord, EvaluationRecord, FrameworkRecord, JobRecord, Outcome, Segment } from './records.js';
 import type { Store } from './store.js';
 import type { Status } from './vocabulary.js';
 
@@ -99,6 +99,23 @@ const TYPE_SLUG: Record<string, string> = {
   FULL_FINETUNE: 'fullft',
 };
 
+/** A plausible framework object for the seeded job: distributed setups for the big ones. */
+function frameworkFor(tenant: string, spec: JobSpec): FrameworkRecord {
+  const type = FRAMEWORK_BY_TYPE[spec.trainingType] ?? 'HF_TRAINER';
+  const framework: FrameworkRecord = { type, config: {} };
+  if (type === 'DEEPSPEED') framework.config = { zero_stage: '2' };
+  if (type === 'FSDP' || type === 'MEGATRON') {
+    framework.distributed = {
+      worldSize: 0,
+      backend: 'nccl',
+      strategy: type === 'FSDP' ? 'FULL_SHARD' : 'TENSOR_PARALLEL',
+      config: {},
+    };
+  }
+  if (type === 'CUSTOM') framework.customScriptPath = `scaidrive://${tenant}/scripts/${spec.project}/train.py`;
+  return framework;
+}
+
 class Seeder {
   readonly prng = new Prng(SEED_PRNG);
 
@@ -121,7 +138,7 @@ class Seeder {
       name: spec.name,
       labels: { team: spec.team, project: spec.project },
       trainingType: spec.trainingType,
-      framework: FRAMEWORK_BY_TYPE[spec.trainingType] ?? 'HF_TRAINER',
+      framework: frameworkFor(tenant, spec),
       baseModel: spec.baseModel ?? prng.pick(MODELS),
       priority: prng.int(1, 9),
       hyperparameters: { ...(HYPERPARAMETERS[spec.trainingType] ?? {}) },
@@ -136,6 +153,7 @@ class Seeder {
       checkpoints: [],
       timeline: [],
     };
+    if (job.framework.distributed) job.framework.distributed.worldSize = job.gpuCount;
     const run = (start: number) => buildRun(job, { start, from: 'PENDING', startStep: 0, outcome, retries: 0 });
 
     // Lay the story out from t=0, find the instant that shows the target, then shift it so that

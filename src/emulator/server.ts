@@ -3,6 +3,7 @@ import { authenticate, authorize, bearerToken } from './auth.js';
 import type { SimClock } from './clock.js';
 import type { HandlerContext, StreamContext } from './context.js';
 import { type Controls, handleControl } from './control.js';
+import { type Drift, encodePayload } from './drift.js';
 import { ApiError } from './errors.js';
 import type { FaultDecision, FaultInjector } from './faults.js';
 import { newRequestId, parseJsonObject, readBody, sendError, sendOk } from './http.js';
@@ -12,7 +13,6 @@ import { matchRoute } from './routes.js';
 import type { StatsRecorder } from './stats.js';
 import { Snapshot, type Store } from './store.js';
 import type { Timers } from './timers.js';
-import type { ResultShape } from './types.js';
 
 /** Where the ScaiMind REST API lives, as on a real ScaiGrid host. */
 export const BASE_PATH = '/v1/modules/scaimind';
@@ -27,16 +27,30 @@ export interface Runtime {
   readonly tokens: PageTokens;
   readonly timers: Timers;
   readonly controls: Controls;
-  shape: ResultShape;
+  /** Which tolerated variant of each reply this deployment plays (the result shape included). */
+  drift: Drift;
   /** Added to every ScaiMind reply. */
   readonly latencyMs: number;
   readonly streamHeartbeatMs: number;
 }
 
-function rateLimitHeaders(res: ServerResponse, verdict: RateLimitVerdict): void {
+/** The reset is a Unix epoch in seconds [doc], or seconds to go where a deployment drifts. */
+function rateLimitHeaders(res: ServerResponse, verdict: RateLimitVerdict, drift: Drift): void {
+  const reset =
+    drift.rateLimitReset === 'epoch' ? Math.ceil(Date.now() / 1000) + verdict.resetSeconds : verdict.resetSeconds;
   res.setHeader('X-Scaigrid-Ratelimit-Limit', String(verdict.limit));
   res.setHeader('X-Scaigrid-Ratelimit-Remaining', String(verdict.remaining));
-  res.setHeader('X-Scaigrid-Ratelimit-Reset', String(verdict.resetSeconds));
+  res.setHeader('X-Scaigrid-Ratelimit-Reset', String(reset));
+}
+
+/** Codes a drifting deployment sends with 400 instead of their documented status. */
+const UNUSUAL_AS_400: ReadonlySet<string> = new Set(['FAILED_PRECONDITION', 'NOT_FOUND', 'VALIDATION_ERROR']);
+
+function withDriftStatus(error: ApiError, drift: Drift): ApiError {
+  if (drift.errorStatuses !== 'unusual' || !UNUSUAL_AS_400.has(error.code) || error.status === 400) return error;
+  const options: { details?: typeof error.details; retryAfter?: number; status: number } = { status: 400 };
+  if (error.details !== undefined) options.details = error.details;
+  return new ApiError(error.code, error.message, options);
 }
 
 /** Carries out a non-latency fault; returns true when the request is dealt with. */
@@ -81,7 +95,7 @@ async function handleScaiMind(
 ) {
   const method = req.method ?? 'GET';
   const verdict = rt.limiter.hit(bearerToken(req.headers.authorization) ?? 'anonymous');
-  rateLimitHeaders(res, verdict);
+  rateLimitHeaders(res, verdict, rt.drift);
 
   const match = matchRoute(method, path);
   if (match.kind === 'not-found') throw new ApiError('NOT_FOUND', `No route ${method} ${BASE_PATH}${path}`);
@@ -119,14 +133,15 @@ async function handleScaiMind(
     now,
     store: rt.store,
     snapshot: new Snapshot(rt.store, principal.tenant, now),
-    shape: rt.shape,
+    shape: rt.drift.results,
+    drift: rt.drift,
     tokens: rt.tokens,
   };
   if (route.kind === 'json') {
     const reply = route.handle(ctx);
     // The work is done; the caller just never learns it (the docs' "504 may still have created it").
     if (applyFault(after, req, res, requestId)) return;
-    sendOk(res, reply.status, reply.data);
+    sendOk(res, reply.status, encodePayload(reply.data, rt.drift));
     return;
   }
   const lastEventId = req.headers['last-event-id'];
@@ -165,7 +180,7 @@ export function createRequestListener(rt: Runtime): (req: IncomingMessage, res: 
     work.catch((error: unknown) => {
       if (error instanceof ApiError) {
         if (res.headersSent) res.destroy();
-        else sendError(res, requestId, error);
+        else sendError(res, requestId, withDriftStatus(error, rt.drift));
         return;
       }
       // A bug in the emulator: answer like the coordinator does (detail hidden), but say it locally.

@@ -1,8 +1,9 @@
 import { iso } from './clock.js';
+import type { Drift } from './drift.js';
 import type { EvaluationState, ResultState } from './evaluation-lifecycle.js';
 import { type JobState, outputModelUri } from './job-lifecycle.js';
 import { unitHash } from './prng.js';
-import type { EvaluationRecord, JobRecord } from './records.js';
+import type { EvaluationRecord, FrameworkRecord, JobRecord } from './records.js';
 import type { ResultShape } from './types.js';
 import { statusNumber } from './vocabulary.js';
 
@@ -10,20 +11,37 @@ import { statusNumber } from './vocabulary.js';
 
 const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 
-export function jobWire(job: JobRecord, state: JobState, queuePosition: number): Record<string, unknown> {
-  return {
+function frameworkWire(framework: FrameworkRecord): Record<string, unknown> {
+  const out: Record<string, unknown> = { type: framework.type, config: { ...framework.config } };
+  const { distributed } = framework;
+  if (distributed !== undefined) {
+    out.distributed = {
+      world_size: distributed.worldSize,
+      backend: distributed.backend,
+      strategy: distributed.strategy,
+      config: { ...distributed.config },
+    };
+  }
+  if (framework.customScriptPath !== undefined) out.custom_script_path = framework.customScriptPath;
+  return out;
+}
+
+export function jobWire(job: JobRecord, state: JobState, queuePosition: number, drift: Drift): Record<string, unknown> {
+  const training: Record<string, unknown> = {
+    training_type: job.trainingType,
+    framework: drift.framework === 'object' ? frameworkWire(job.framework) : job.framework.type,
+    base_model: { model_id: job.baseModel },
+    num_epochs: job.plan.numEpochs,
+    hyperparameters: { ...job.hyperparameters },
+  };
+  const settings = { priority: job.priority, max_retries: job.maxRetries };
+  if (drift.jobSettings === 'training_config') Object.assign(training, settings);
+  const out: Record<string, unknown> = {
     job_id: job.jobId,
     name: job.name,
     status: state.status,
     labels: { ...job.labels },
-    training_config: {
-      training_type: job.trainingType,
-      framework: job.framework,
-      base_model: { model_id: job.baseModel },
-      priority: job.priority,
-      num_epochs: job.plan.numEpochs,
-      hyperparameters: { ...job.hyperparameters },
-    },
+    training_config: training,
     data_config: { sources: job.dataSources.map((path) => ({ path })) },
     resource_config: { gpu_count: job.gpuCount, gpu_type: job.gpuType },
     environment: { ...job.environment },
@@ -38,13 +56,15 @@ export function jobWire(job: JobRecord, state: JobState, queuePosition: number):
     })),
     output_model_uri: state.status === 'COMPLETED' ? outputModelUri(job) : null,
     message: state.message,
-    max_retries: job.maxRetries,
     retry_count: state.retries,
     created_at: iso(job.createdAt),
     updated_at: iso(state.updatedAt),
     started_at: isoOrNull(state.startedAt),
     completed_at: isoOrNull(state.completedAt),
   };
+  if (drift.jobSettings === 'top_level') Object.assign(out, settings);
+  if (!drift.checkpointsList) delete out.checkpoints;
+  return out;
 }
 
 /** `GET /jobs/{id}/metrics`: a deterministic function of the job and its current step. */
@@ -117,26 +137,37 @@ function legacyResults(results: readonly ResultState[]): Record<string, unknown>
 }
 
 /**
- * One evaluation in the configured result shape. List items (GET /evaluations) are job-shaped:
- * they also carry `name` and `labels: {type: "evaluation", job_id}`.
+ * One evaluation in the configured result shape.
+ * - `poll`: the reply of `GET /evaluations/{id}`, with the evaluated job under `job_id`;
+ * - `workload`: a listing item as the contract has it: a job-shaped workload record whose `job_id`
+ *   is the evaluation's own id, the evaluated job in `labels.parent_job_id`;
+ * - `legacy-item`: a listing item of the older shape: the evaluation's id, the evaluated job under
+ *   `job_id`, and `labels: {type, job_id}`.
  */
 export function evaluationWire(
   evaluation: EvaluationRecord,
   state: EvaluationState,
   shape: ResultShape,
-  listItem: boolean,
+  form: 'poll' | 'workload' | 'legacy-item',
 ): Record<string, unknown> {
   const legacy = shape === 'legacy';
   const time = legacy ? protoTimestamp : isoOrNull;
-  const out: Record<string, unknown> = legacy
-    ? { id: evaluation.evaluationId }
-    : { evaluation_id: evaluation.evaluationId };
-  if (listItem) {
-    out.name = evaluation.name;
-    out.labels = { type: 'evaluation', job_id: evaluation.jobId };
+  let out: Record<string, unknown>;
+  if (form === 'workload') {
+    out = {
+      job_id: evaluation.evaluationId,
+      name: evaluation.name,
+      labels: { type: 'evaluation', parent_job_id: evaluation.jobId },
+    };
+  } else {
+    out = legacy ? { id: evaluation.evaluationId } : { evaluation_id: evaluation.evaluationId };
+    if (form === 'legacy-item') {
+      out.name = evaluation.name;
+      out.labels = { type: 'evaluation', job_id: evaluation.jobId };
+    }
+    out.job_id = evaluation.jobId;
   }
   Object.assign(out, {
-    job_id: evaluation.jobId,
     model_uri: evaluation.modelUri,
     checkpoint_id: evaluation.checkpointId,
     status: legacy ? statusNumber(state.status) : state.status,

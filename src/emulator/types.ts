@@ -1,4 +1,7 @@
 /** Public types of the emulator's in-process API (see src/emulator/SPEC.md). */
+import type { Drift, DriftProfileName } from './drift.js';
+
+export type { Drift, DriftProfileName } from './drift.js';
 
 /** How evaluation results are nested on the wire, one per coordinator version. */
 export type ResultShape = 'list' | 'map' | 'legacy';
@@ -12,8 +15,13 @@ export interface EmulatorOptions {
   host?: string;
   /** Simulated ms per real ms; 0 freezes the clock (tests advance it explicitly). Default 1. */
   speed?: number;
-  /** Default 'list'. */
+  /** Default 'list'; overrides the profile's result shape when both are given. */
   resultShape?: ResultShape;
+  /**
+   * Which tolerated variant of the coordinator's replies to play: a profile name (`contract`, the
+   * default; one per variant; `everything`) or any mix of variants over the contract.
+   */
+  profile?: DriftProfileName | Partial<Drift>;
   /** Per API key, sliding 60 s window; null (default) = never 429, nominal limit 100000 in the headers. */
   rateLimitPerMinute?: number | null;
   /** Training jobs in the demo tenant `acme` (default 36, at least 30). */
@@ -77,6 +85,10 @@ export interface Emulator {
   setFaults(faults: FaultSpec[]): void;
   clearFaults(): void;
   setResultShape(shape: ResultShape): void;
+  /** Switches the drift profile (== POST /_emulator/profile {"profile": name | {variants}}); reset() restores the initial one. */
+  setProfile(profile: DriftProfileName | Partial<Drift>): void;
+  /** The variants being played now. */
+  readonly drift: Readonly<Drift>;
   /** == GET /_emulator/stats */
   stats(): EmulatorStats;
   /** Counts only (keeps data). */

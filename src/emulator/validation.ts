@@ -1,5 +1,6 @@
+import type { Drift } from './drift.js';
 import { type FieldDetail, validationError } from './errors.js';
-import type { BenchmarkRecord, JobRecord } from './records.js';
+import type { BenchmarkRecord, FrameworkRecord, JobRecord } from './records.js';
 import { FRAMEWORKS, TRAINING_TYPES } from './vocabulary.js';
 
 /**
@@ -80,8 +81,58 @@ export type JobSubmission = Pick<
   | 'maxRetries'
 > & { numEpochs: number | undefined };
 
-/** POST /jobs: name required, training_type known, maps of strings; anything else is defaulted. */
-export function parseJobSubmission(body: Json): JobSubmission {
+/**
+ * `training_config.framework` [doc]: `{type, config?, distributed?, custom_script_path?}`. A deployment
+ * of the `string` drift variant also takes the bare enum name it sends itself.
+ */
+function parseFramework(value: unknown, errors: FieldErrors, drift: Drift): FrameworkRecord | undefined {
+  const field = 'training_config.framework';
+  if (value === undefined || value === null) return undefined;
+  const known = (type: unknown): type is string =>
+    typeof type === 'string' && (FRAMEWORKS as readonly string[]).includes(type);
+  if (typeof value === 'string' && drift.framework === 'string') {
+    if (known(value)) return { type: value, config: {} };
+    errors.add(field, `must be one of ${FRAMEWORKS.join(', ')}`);
+    return undefined;
+  }
+  if (!isObject(value)) {
+    errors.add(field, 'must be an object {"type", "config"?, "distributed"?, "custom_script_path"?}');
+    return undefined;
+  }
+  if (!known(value.type)) {
+    errors.add(`${field}.type`, `must be one of ${FRAMEWORKS.join(', ')}`);
+    return undefined;
+  }
+  const framework: FrameworkRecord = {
+    type: value.type,
+    config: stringMap(value.config, `${field}.config`, errors) ?? {},
+  };
+  const script = optionalString(value, 'custom_script_path', errors, `${field}.custom_script_path`);
+  if (script) framework.customScriptPath = script;
+  else if (value.type === 'CUSTOM') errors.add(`${field}.custom_script_path`, 'is required when type is CUSTOM');
+  const distributed = value.distributed;
+  if (distributed !== undefined && distributed !== null) {
+    if (!isObject(distributed)) errors.add(`${field}.distributed`, 'must be an object');
+    else {
+      const at = `${field}.distributed`;
+      framework.distributed = {
+        worldSize: optionalInteger(distributed, 'world_size', `${at}.world_size`, 1, 100_000, errors) ?? 1,
+        backend: optionalString(distributed, 'backend', errors, `${at}.backend`) ?? 'nccl',
+        strategy: optionalString(distributed, 'strategy', errors, `${at}.strategy`) ?? '',
+        config: stringMap(distributed.config, `${at}.config`, errors) ?? {},
+      };
+    }
+  }
+  return framework;
+}
+
+/**
+ * POST /jobs: name required, training_type known, maps of strings; anything else is defaulted.
+ * `priority` and `max_retries` belong in `training_config` [doc]; a deployment of the `top_level`
+ * drift variant reads them at the top level instead, and each rejects the other placement (422), so
+ * a client that puts them in the wrong place finds out instead of getting silent defaults.
+ */
+export function parseJobSubmission(body: Json, drift: Drift): JobSubmission {
   const errors = new FieldErrors();
   const name = body.name;
   if (typeof name !== 'string' || name.trim() === '') errors.add('name', 'is required');
@@ -90,9 +141,10 @@ export function parseJobSubmission(body: Json): JobSubmission {
 
   const training = body.training_config;
   let trainingType = '';
-  let framework = 'HF_TRAINER';
+  let framework: FrameworkRecord = { type: 'HF_TRAINER', config: {} };
   let baseModel = 'meta-llama/Llama-3.1-8B';
   let priority = 5;
+  let maxRetries = 2;
   let numEpochs: number | undefined;
   let hyperparameters: Record<string, string> = {};
   if (!isObject(training)) {
@@ -102,18 +154,23 @@ export function parseJobSubmission(body: Json): JobSubmission {
     if (typeof type !== 'string' || !(TRAINING_TYPES as readonly string[]).includes(type)) {
       errors.add('training_config.training_type', `must be one of ${TRAINING_TYPES.join(', ')}`);
     } else trainingType = type;
-    const fw = isObject(training.framework) ? training.framework.type : training.framework;
-    if (fw !== undefined && fw !== null) {
-      if (typeof fw !== 'string' || !(FRAMEWORKS as readonly string[]).includes(fw)) {
-        errors.add('training_config.framework', `must be one of ${FRAMEWORKS.join(', ')}`);
-      } else framework = fw;
-    }
+    framework = parseFramework(training.framework, errors, drift) ?? framework;
     const model = training.base_model;
     if (typeof model === 'string') baseModel = model;
     else if (isObject(model) && typeof model.model_id === 'string') baseModel = model.model_id;
     else if (model !== undefined && model !== null)
       errors.add('training_config.base_model.model_id', 'must be a string');
-    priority = optionalInteger(training, 'priority', 'training_config.priority', 0, 10, errors) ?? priority;
+    const settings = drift.jobSettings === 'training_config' ? training : body;
+    const prefix = drift.jobSettings === 'training_config' ? 'training_config.' : '';
+    const misplaced = drift.jobSettings === 'training_config' ? body : training;
+    for (const key of ['priority', 'max_retries']) {
+      if (misplaced[key] !== undefined) {
+        const at = misplaced === training ? `training_config.${key}` : key;
+        errors.add(at, `belongs in ${prefix ? 'training_config' : 'the top level of the body'}`);
+      }
+    }
+    priority = optionalInteger(settings, 'priority', `${prefix}priority`, 0, 10, errors) ?? priority;
+    maxRetries = optionalInteger(settings, 'max_retries', `${prefix}max_retries`, 0, 10, errors) ?? maxRetries;
     numEpochs = optionalInteger(training, 'num_epochs', 'training_config.num_epochs', 1, 100, errors);
     hyperparameters = stringMap(training.hyperparameters, 'training_config.hyperparameters', errors) ?? hyperparameters;
   }
@@ -131,7 +188,6 @@ export function parseJobSubmission(body: Json): JobSubmission {
   // 0 passes the schema: the coordinator refuses it (400, the documented rule in job-rules.ts).
   const gpuCount = optionalInteger(resource, 'gpu_count', 'resource_config.gpu_count', 0, 1024, errors) ?? 8;
   const gpuType = optionalString(resource, 'gpu_type', errors, 'resource_config.gpu_type') ?? 'H100';
-  const maxRetries = optionalInteger(body, 'max_retries', 'max_retries', 0, 10, errors) ?? 2;
   errors.throwIfAny();
   return {
     name: (name as string).trim(),
@@ -163,7 +219,9 @@ export function parseEvaluationSubmission(body: Json): EvaluationSubmission {
   const errors = new FieldErrors();
   const jobId = body.job_id;
   if (typeof jobId !== 'string' || jobId === '') errors.add('job_id', 'is required');
+  // Required by the docs; the emulator does not guess it from the job.
   const modelUri = optionalString(body, 'model_uri', errors);
+  if (!modelUri) errors.add('model_uri', 'is required');
   const checkpointId = optionalString(body, 'checkpoint_id', errors) ?? '';
   const benchmarks: BenchmarkRecord[] = [];
   const list = body.benchmarks;

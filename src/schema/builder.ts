@@ -42,7 +42,8 @@ export interface SchemaTypes {
   DefaultFieldNullability: false;
   DefaultEdgesNullability: false;
   DefaultNodeNullability: false;
-  Connection: { totalCount: number | null };
+  /** A function when the count costs a call of its own: made only when a client selects it. */
+  Connection: { totalCount: number | null | (() => Promise<number | null>) };
 }
 
 export const builder = new SchemaBuilder<SchemaTypes>({
@@ -101,6 +102,7 @@ builder.globalConnectionField('totalCount', (t) =>
   t.int({
     nullable: true,
     description: 'Items across all pages, as the coordinator counted them (null if it did not say).',
-    resolve: (connection) => connection.totalCount,
+    resolve: (connection) =>
+      typeof connection.totalCount === 'function' ? connection.totalCount() : connection.totalCount,
   }),
 );

@@ -19,6 +19,11 @@ async function loadCheckpoint(key: string, context: Context): Promise<Checkpoint
   if (slash < 1 || !checkpointId) throw gatewayError('BAD_USER_INPUT', 'Malformed Checkpoint ID.');
   const job = await TrainingJobRef.getDataloader(context).load(jobId);
   const checkpoint = job.checkpoints.find((candidate) => candidate.checkpointId === checkpointId);
+  // A coordinator that sends no checkpoints list says nothing about them: the checkpoint is known by
+  // its ids only (an evaluation names it), and its details are unknown rather than invented.
+  if (!checkpoint && !job.checkpointsListed) {
+    return { checkpointId, jobId, step: null, epoch: null, uri: null, createdAt: null };
+  }
   if (!checkpoint) throw gatewayError('NOT_FOUND', `Checkpoint ${checkpointId} of job ${jobId} does not exist.`);
   return checkpoint;
 }

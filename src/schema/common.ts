@@ -188,8 +188,17 @@ export function userErrorFrom(error: unknown, idField: string[] = ['input', 'id'
   const code = codeOfCoordinatorError(error);
   if (code !== 'BAD_USER_INPUT' && code !== 'NOT_FOUND' && code !== 'CONFLICT') return null;
   const detail = error.details[0];
+  // The field the coordinator named (details, else its message); else the id that was not found;
+  // else, for invalid input, the whole input. A CONFLICT is about state, not a field.
+  const field = error.fieldPath
+    ? ['input', ...error.fieldPath]
+    : code === 'NOT_FOUND'
+      ? idField
+      : code === 'BAD_USER_INPUT'
+        ? ['input']
+        : null;
   return {
-    field: error.fieldPath ? ['input', ...error.fieldPath] : code === 'NOT_FOUND' ? idField : null,
+    field,
     message: detail?.message ?? error.upstreamMessage ?? error.message,
     code,
   };

@@ -1,8 +1,17 @@
 /** Evaluation: the node, its listing, root fields and `submitEvaluation`. */
 import { createHash } from 'node:crypto';
+import { GraphQLError } from 'graphql';
 import type { Context } from '../context.js';
-import type { BenchmarkSpec, Evaluation, EvaluationRequest, OrderBy, StringMap } from '../coordinator/domain.js';
+import type {
+  BenchmarkSpec,
+  Evaluation,
+  EvaluationRequest,
+  OrderBy,
+  StringMap,
+  TrainingJob,
+} from '../coordinator/domain.js';
 import { CoordinatorError } from '../coordinator/errors.js';
+import { codeOfCoordinatorError } from '../errors.js';
 import { BenchmarkRef, CUSTOM_PREFIX } from './benchmark.js';
 import { builder } from './builder.js';
 import { CheckpointRef, checkpointKey } from './checkpoint.js';
@@ -81,9 +90,46 @@ export function evaluationListing(
   const status = checkStatusFilter(filter.status);
   const orderBy = filter.orderBy ?? 'created_at desc';
   const jobId = filter.jobId;
+  if (jobId === undefined) {
+    return {
+      identity: ['evaluations', null, status ?? null, orderBy],
+      fetchPage: (pageSize, pageToken) => context.api.listEvaluations({ pageSize, pageToken, orderBy, status }),
+    };
+  }
+  // `job_id` is our guess, not the docs': a coordinator may ignore it and list every evaluation.
+  // Each item is checked, so another job's evaluation never shows, and pages stay right because
+  // they are cut from the coordinator's (whatever it returned) the same way every time.
+  let foreignSeen = false;
   return {
-    identity: ['evaluations', jobId ?? null, status ?? null, orderBy],
-    fetchPage: (pageSize, pageToken) => context.api.listEvaluations({ pageSize, pageToken, orderBy, status, jobId }),
+    identity: ['evaluations', jobId, status ?? null, orderBy],
+    async fetchPage(pageSize, pageToken) {
+      const page = await context.api.listEvaluations({ pageSize, pageToken, orderBy, status, jobId });
+      const items = page.items.filter((evaluation) => evaluation.jobId === jobId);
+      if (items.length < page.items.length) foreignSeen = true;
+      return { items, nextPageToken: page.nextPageToken, totalCount: page.totalCount };
+    },
+    // The coordinator's total is this job's only if it applied the filter: unknown (null) once an
+    // item of another job showed up. An unknown deployment is probed once: a job-filtered total
+    // below the tenant's proves the filter applied (a coordinator ignoring it answers all of them).
+    async checkTotal(reported) {
+      const traits = context.api.deployment;
+      if (foreignSeen || traits?.jobIdFilterApplied === false) return null;
+      if (traits?.jobIdFilterApplied === true || reported === null) return reported;
+      try {
+        const all = (await context.api.listEvaluations({ pageSize: 1 })).totalCount;
+        if (all !== null && reported < all) {
+          if (traits) traits.jobIdFilterApplied = true;
+          return reported;
+        }
+        // As many as the whole tenant: all of them this job's, or the filter ignored. One page tells.
+        const probe = await context.api.listEvaluations({ pageSize: 100, status, jobId });
+        const own = probe.items.filter((evaluation) => evaluation.jobId === jobId).length;
+        if (own < probe.items.length) return null;
+        return probe.nextPageToken === null ? own : null;
+      } catch {
+        return null;
+      }
+    },
   };
 }
 
@@ -207,34 +253,64 @@ function checkInput(input: SubmitInput): { errors: UserError[]; warnings: Warnin
   return { errors, warnings };
 }
 
-/** Checks the job's state the way the coordinator will, so the caller gets a precise userError. */
-async function checkJob(context: Context, jobId: string, input: SubmitInput): Promise<UserError | null> {
-  let job: Awaited<ReturnType<Context['api']['getJob']>>;
+/** What the pre-check found: a blocking userError, and the model the request should score. */
+interface JobCheck {
+  userError: UserError | null;
+  /** The uri to fill in when the client gave no modelUri, with what it is. */
+  model: { uri: string; what: string } | null;
+}
+
+const PASS: JobCheck = { userError: null, model: null };
+
+/**
+ * Checks the job the way the coordinator will, so the caller gets a precise userError. It only
+ * blocks what it knows to be refused; whenever it cannot tell (the job is unreadable with this
+ * token, the record has no checkpoints list, the status is unknown) it steps aside and lets the
+ * coordinator decide.
+ */
+async function checkJob(context: Context, jobId: string, input: SubmitInput): Promise<JobCheck> {
+  let job: TrainingJob;
   try {
     job = await TrainingJobRef.getDataloader(context).load(jobId);
   } catch (error) {
+    // `scaimind:evaluate` without `view` may submit but not read the job.
+    if (error instanceof CoordinatorError && codeOfCoordinatorError(error) === 'FORBIDDEN') return PASS;
+    if (error instanceof GraphQLError && error.extensions.code === 'NOT_FOUND') {
+      return { userError: { field: ['input', 'jobId'], message: error.message, code: 'NOT_FOUND' }, model: null };
+    }
     const userError = userErrorFrom(error, ['input', 'jobId']);
-    if (userError) return userError;
+    if (userError) return { userError, model: null };
     throw error;
   }
   if (input.checkpointId) {
-    if (!job.checkpoints.some((c) => c.checkpointId === input.checkpointId)) {
+    // The docs: a job that "at least produced a checkpoint" can be scored at it, whatever its status.
+    const checkpoint = job.checkpoints.find((c) => c.checkpointId === input.checkpointId);
+    if (checkpoint !== undefined) {
       return {
+        userError: null,
+        model: checkpoint.uri ? { uri: checkpoint.uri, what: `checkpoint ${checkpoint.checkpointId}` } : null,
+      };
+    }
+    if (!job.checkpointsListed) return PASS;
+    return {
+      userError: {
         field: ['input', 'checkpointId'],
         message: `Job ${jobId} has no checkpoint ${input.checkpointId}.`,
         code: 'BAD_USER_INPUT',
-      };
-    }
-    return null;
+      },
+      model: null,
+    };
   }
-  if (job.status !== 'COMPLETED') {
-    return {
+  const output = job.outputModelUri ? { uri: job.outputModelUri, what: "the job's output model" } : null;
+  if (job.status === 'COMPLETED' || job.status === 'UNKNOWN') return { userError: null, model: output };
+  return {
+    userError: {
       field: ['input', 'jobId'],
       message: `Job ${jobId} is ${job.status}: evaluate it once COMPLETED, or name one of its checkpoints.`,
       code: 'CONFLICT',
-    };
-  }
-  return null;
+    },
+    model: null,
+  };
 }
 
 /**
@@ -254,7 +330,7 @@ async function checkCustomDatasets(context: Context, input: SubmitInput): Promis
       custom.map((entry) => entry.dataset),
     );
   } catch (error) {
-    if (error instanceof CoordinatorError && error.kind === 'http' && error.status === 403) return [];
+    if (error instanceof CoordinatorError && codeOfCoordinatorError(error) === 'FORBIDDEN') return [];
     throw error;
   }
   return results.flatMap((result, i) =>
@@ -280,12 +356,20 @@ export async function submitEvaluation(context: Context, input: SubmitInput): Pr
   const { errors, warnings } = checkInput(input);
   if (errors.length) return { evaluationId: null, userErrors: errors, warnings };
   const jobId = parseId(input.jobId, 'TrainingJob');
-  const jobError = await checkJob(context, jobId, input);
-  if (jobError) return { evaluationId: null, userErrors: [jobError], warnings };
+  const check = await checkJob(context, jobId, input);
+  if (check.userError) return { evaluationId: null, userErrors: [check.userError], warnings };
   const datasetErrors = await checkCustomDatasets(context, input);
   if (datasetErrors.length) return { evaluationId: null, userErrors: datasetErrors, warnings };
 
   const request = toRequest(jobId, input);
+  // model_uri is required by the docs; a client may leave it to us.
+  if (request.modelUri === undefined && check.model !== null) {
+    request.modelUri = check.model.uri;
+    warnings.push({
+      field: ['input', 'modelUri'],
+      message: `modelUri was not given: scoring ${check.model.uri}, ${check.model.what}.`,
+    });
+  }
   const post = async () => (await context.api.submitEvaluation(request)).evaluationId;
   try {
     if (!input.idempotencyKey) return { evaluationId: await post(), userErrors: [], warnings };

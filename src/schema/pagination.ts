@@ -26,12 +26,17 @@ export interface Listing<T> {
   /** What is listed and how: any JSON; two listings with equal identity share cursors. */
   identity: unknown;
   fetchPage(pageSize: number, pageToken: string | undefined): Promise<Page<T>>;
+  /**
+   * For listings that cannot take the coordinator's `total_count` at its word: turns the count of
+   * the last page fetched into the right one, or null. Called only when a client selects it.
+   */
+  checkTotal?(reported: number | null): Promise<number | null>;
 }
 
 export interface Connection<T> {
   edges: Array<{ node: T; cursor: string }>;
   pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
-  totalCount: number | null;
+  totalCount: number | null | (() => Promise<number | null>);
 }
 
 interface Position {
@@ -94,15 +99,30 @@ function validateArgs(args: ConnectionArgs): number {
   return first;
 }
 
+/** The listing argument a coordinator rejection names (`pageToken`, `orderBy`, ...), if any. */
+function rejectedArgument(error: unknown): string | null {
+  if (!(error instanceof CoordinatorError) || error.kind !== 'http') return null;
+  if (error.code !== 'INVALID_ARGUMENT' && error.code !== 'VALIDATION_ERROR') return null;
+  return error.fieldPath?.[0] ?? null;
+}
+
 async function fetchPage<T>(listing: Listing<T>, size: number, token: string | null): Promise<Page<T>> {
   try {
     return await listing.fetchPage(size, token ?? undefined);
   } catch (error) {
-    // The coordinator rejects a token that expired or does not fit the request with 400.
-    if (token !== null && error instanceof CoordinatorError && error.status === 400) {
+    const argument = rejectedArgument(error);
+    // Only a rejection that names the token is about the cursor; any other 400 keeps its own message.
+    if (token !== null && argument === 'pageToken') {
       throw gatewayError(
         'BAD_USER_INPUT',
         'The `after` cursor has expired or is no longer valid (coordinator page tokens last about 10 minutes). Omit `after` to start the listing over.',
+      );
+    }
+    // `order_by` is only sent for a non-default order, so only those who asked for one see this.
+    if (argument === 'orderBy') {
+      throw gatewayError(
+        'BAD_USER_INPUT',
+        'The coordinator does not support this `orderBy`. Omit `orderBy` for its default order (newest first).',
       );
     }
     throw error;
@@ -173,6 +193,10 @@ export async function resolvePageTokenConnection<T>(args: ConnectionArgs, listin
       startCursor: edges[0]?.cursor ?? null,
       endCursor: edges.at(-1)?.cursor ?? null,
     },
-    totalCount,
+    totalCount: listing.checkTotal === undefined ? totalCount : () => checkTotal(listing, totalCount),
   };
+}
+
+async function checkTotal<T>(listing: Listing<T>, reported: number | null): Promise<number | null> {
+  return (await listing.checkTotal?.(reported)) ?? null;
 }

@@ -1,7 +1,9 @@
 /** TrainingJob: the node, its connection, root fields and the job actions (cancel, pause, resume, retry). */
 
 import type { Context } from '../context.js';
-import type { JobMetrics, TrainingJob } from '../coordinator/domain.js';
+import type { JobMetrics, OrderBy, TrainingJob } from '../coordinator/domain.js';
+import { isEvaluationWorkload } from '../coordinator/wire.js';
+import { gatewayError } from '../errors.js';
 import { builder } from './builder.js';
 import { CheckpointRef } from './checkpoint.js';
 import {
@@ -21,11 +23,62 @@ import {
 } from './common.js';
 import { EvaluationConnection, EvaluationRef, evaluationListing } from './evaluation.js';
 import { loadEach } from './loaders.js';
-import { resolvePageTokenConnection } from './pagination.js';
+import { type Listing, resolvePageTokenConnection } from './pagination.js';
+
+/**
+ * A coordinator that lists evaluation workloads with the jobs may serve them by id too: such a
+ * record is an evaluation, so as a TrainingJob it does not exist.
+ */
+async function loadTrainingJob(context: Context, id: string): Promise<TrainingJob> {
+  const job = await context.api.getJob(id);
+  if (isEvaluationWorkload(job)) {
+    throw gatewayError('NOT_FOUND', `${id} is an evaluation, not a training job; read it as an Evaluation.`);
+  }
+  return job;
+}
+
+/**
+ * `GET /jobs` may list evaluation workloads too [doc implication]; they are left out of the pages.
+ * Their number is also in `total_count`: when they are mixed in (seen on a page, or found in a
+ * probe page), the evaluations with the same filter (ListJobs with the `type=evaluation` label, the
+ * same set) are subtracted; when that cannot be had the total is unknown (null) rather than wrong.
+ */
+function trainingJobListing(context: Context, status: string[] | undefined, orderBy: OrderBy): Listing<TrainingJob> {
+  let workloadsSeen = false;
+  const evaluationCount = async () => (await context.api.listEvaluations({ pageSize: 1, status })).totalCount;
+  return {
+    identity: ['jobs', status ?? null, orderBy],
+    async fetchPage(pageSize, pageToken) {
+      const page = await context.api.listJobs({ pageSize, pageToken, orderBy, status });
+      const items = page.items.filter((job) => !isEvaluationWorkload(job));
+      if (items.length < page.items.length) workloadsSeen = true;
+      return { items, nextPageToken: page.nextPageToken, totalCount: page.totalCount };
+    },
+    // Known traits cost nothing; an unknown deployment is probed once (one page of up to 100).
+    async checkTotal(reported) {
+      if (reported === null) return null;
+      const traits = context.api.deployment;
+      try {
+        if (!workloadsSeen && traits?.evaluationWorkloadsInJobs !== true) {
+          if (traits?.evaluationWorkloadsInJobs === false) return reported;
+          const probe = await context.api.listJobs({ pageSize: 100 });
+          if (!probe.items.some(isEvaluationWorkload)) {
+            if (probe.nextPageToken === null && traits) traits.evaluationWorkloadsInJobs = false;
+            return reported;
+          }
+        }
+        const evaluations = await evaluationCount();
+        return evaluations === null ? null : Math.max(0, reported - evaluations);
+      } catch {
+        return null;
+      }
+    },
+  };
+}
 
 export const TrainingJobRef = builder.loadableNodeRef('TrainingJob', {
   id: { resolve: (job: TrainingJob) => job.jobId },
-  load: (ids: string[], context: Context) => loadEach(ids, (id) => context.api.getJob(id)),
+  load: (ids: string[], context: Context) => loadEach(ids, (id) => loadTrainingJob(context, id)),
   // Jobs that arrive in a listing are cached, so back-references (Evaluation.job) cost nothing.
   toKey: (job: TrainingJob) => job.jobId,
   cacheResolved: true,
@@ -159,10 +212,7 @@ builder.queryFields((t) => ({
       resolve: (_root, args, context) => {
         const status = checkStatusFilter(args.filter?.status);
         const orderBy = args.orderBy ?? 'created_at desc';
-        return resolvePageTokenConnection(args, {
-          identity: ['jobs', status ?? null, orderBy],
-          fetchPage: (pageSize, pageToken) => context.api.listJobs({ pageSize, pageToken, orderBy, status }),
-        });
+        return resolvePageTokenConnection(args, trainingJobListing(context, status, orderBy));
       },
     },
     { name: 'TrainingJobConnection' },

@@ -60,7 +60,6 @@ export async function walk(
   key: string = EMULATOR_KEYS.dev,
   // biome-ignore lint/suspicious/noExplicitAny: wire JSON under test
 ): Promise<{ items: any[]; pages: number; totalCounts: number[] }> {
-  const listKey = path === '/jobs' ? 'jobs' : 'evaluations';
   // biome-ignore lint/suspicious/noExplicitAny: wire JSON under test
   const items: any[] = [];
   const totalCounts: number[] = [];
@@ -69,7 +68,8 @@ export async function walk(
   do {
     const reply = await call(emulator, 'GET', path, { key, query: token ? { ...query, page_token: token } : query });
     if (reply.status !== 200) throw new Error(`page ${pages + 1}: ${reply.status} ${JSON.stringify(reply.body)}`);
-    items.push(...reply.body.data[listKey]);
+    // Evaluation listings mirror job listings (`jobs`); the older variant says `evaluations`.
+    items.push(...(reply.body.data.jobs ?? reply.body.data.evaluations));
     totalCounts.push(reply.body.data.total_count);
     token = reply.body.data.next_page_token;
     pages += 1;

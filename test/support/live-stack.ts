@@ -109,10 +109,11 @@ export async function seededEvaluation(emulator: Emulator, status: string): Prom
   const reply = await fetch(`${emulator.url}/evaluations?status=${status}&page_size=50`, {
     headers: { authorization: `Bearer ${EMULATOR_KEYS.dev}` },
   });
-  const body = (await reply.json()) as { data: { evaluations: Array<{ evaluation_id: string }> } };
-  const first = body.data.evaluations[0];
+  // Evaluation listings are job-shaped workload records: job_id is the evaluation's own id.
+  const body = (await reply.json()) as { data: { jobs: Array<{ job_id: string }> } };
+  const first = body.data.jobs[0];
   if (!first) throw new Error(`no seeded ${status} evaluation`);
-  return first.evaluation_id;
+  return first.job_id;
 }
 
 export const EVALUATION_UPDATED = /* GraphQL */ `

@@ -86,13 +86,16 @@ export function getEvaluation(ctx: HandlerContext): JsonReply {
   if (evaluation === undefined) throw notFound('evaluation', id);
   return {
     status: 200,
-    data: evaluationWire(evaluation, ctx.snapshot.evaluationState(evaluation), ctx.shape, false),
+    data: evaluationWire(evaluation, ctx.snapshot.evaluationState(evaluation), ctx.shape, 'poll'),
   };
 }
 
-/** GET /evaluations: job-shaped items, filterable by status and by the evaluated job. */
+/**
+ * GET /evaluations: job-shaped workload records under `jobs` (or the older shape under
+ * `evaluations`), filterable by status and, unless the deployment ignores it, by the evaluated job.
+ */
 export function listEvaluations(ctx: HandlerContext): JsonReply {
-  const query = parseListQuery(ctx.query, true);
+  const query = parseListQuery(ctx.query, ctx.drift.jobIdFilter === 'applied', ctx.drift);
   const wanted = new Set(query.statuses);
   const evaluations = ctx.store
     .evaluationsOf(ctx.tenant)
@@ -110,9 +113,11 @@ export function listEvaluations(ctx: HandlerContext): JsonReply {
     PageTokens.binding('evaluations', ctx.tenant, query),
     ctx.now,
   );
-  const data: Record<string, unknown> = {
-    evaluations: page.items.map((e) => evaluationWire(e, ctx.snapshot.evaluationState(e), ctx.shape, true)),
-  };
+  const legacy = ctx.drift.evaluationListing === 'legacy';
+  const items = page.items.map((e) =>
+    evaluationWire(e, ctx.snapshot.evaluationState(e), ctx.shape, legacy ? 'legacy-item' : 'workload'),
+  );
+  const data: Record<string, unknown> = legacy ? { evaluations: items } : { jobs: items };
   if (page.nextPageToken !== undefined) data.next_page_token = page.nextPageToken;
   data.total_count = page.totalCount;
   return { status: 200, data };

@@ -3,8 +3,8 @@ import { notFound } from '../errors.js';
 import { buildRun, cancelJob, outcomeFor, pauseJob, planFor, resumeJob, retryJob } from '../job-lifecycle.js';
 import { checkJobRules } from '../job-rules.js';
 import { PageTokens, paginate, parseListQuery } from '../pagination.js';
-import type { JobRecord } from '../records.js';
-import { jobWire, metricsWire } from '../shapes.js';
+import type { EvaluationRecord, JobRecord } from '../records.js';
+import { evaluationWire, jobWire, metricsWire } from '../shapes.js';
 import { parseActionBody, parseJobSubmission } from '../validation.js';
 
 export function jobOr404(ctx: HandlerContext, jobId: string): JobRecord {
@@ -18,26 +18,46 @@ function paramJob(ctx: HandlerContext): JobRecord {
 }
 
 export function renderJob(ctx: HandlerContext, job: JobRecord): Record<string, unknown> {
-  return jobWire(job, ctx.snapshot.jobState(job), ctx.snapshot.queuePosition(job));
+  return jobWire(job, ctx.snapshot.jobState(job), ctx.snapshot.queuePosition(job), ctx.drift);
 }
 
-/** GET /jobs */
+type Workload = { job: JobRecord } | { evaluation: EvaluationRecord };
+
+/**
+ * GET /jobs. A deployment of the `evaluationsInJobs` variant lists evaluation workloads too (ListJobs
+ * unfiltered), as job-shaped records labelled `type=evaluation`, sorted and counted with the jobs.
+ */
 export function listJobs(ctx: HandlerContext): JsonReply {
-  const query = parseListQuery(ctx.query, false);
+  const query = parseListQuery(ctx.query, false, ctx.drift);
   const wanted = new Set(query.statuses);
-  const jobs = ctx.store
+  const workloads: Workload[] = ctx.store
     .jobsOf(ctx.tenant)
-    .filter((job) => wanted.size === 0 || wanted.has(ctx.snapshot.jobState(job).status));
+    .filter((job) => wanted.size === 0 || wanted.has(ctx.snapshot.jobState(job).status))
+    .map((job) => ({ job }));
+  if (ctx.drift.evaluationsInJobs) {
+    for (const evaluation of ctx.store.evaluationsOf(ctx.tenant)) {
+      if (wanted.size === 0 || wanted.has(ctx.snapshot.evaluationState(evaluation).status)) {
+        workloads.push({ evaluation });
+      }
+    }
+  }
+  const record = (w: Workload) => ('job' in w ? w.job : w.evaluation);
   const page = paginate(
-    jobs,
-    (job, field) => (field === 'name' ? job.name : job.createdAt),
-    (job) => job.jobId,
+    workloads,
+    (w, field) => (field === 'name' ? record(w).name : record(w).createdAt),
+    (w) => ('job' in w ? w.job.jobId : w.evaluation.evaluationId),
     query,
     ctx.tokens,
     PageTokens.binding('jobs', ctx.tenant, query),
     ctx.now,
   );
-  const data: Record<string, unknown> = { jobs: page.items.map((job) => renderJob(ctx, job)) };
+  const data: Record<string, unknown> = {
+    jobs: page.items.map((w) =>
+      'job' in w
+        ? renderJob(ctx, w.job)
+        : evaluationWire(w.evaluation, ctx.snapshot.evaluationState(w.evaluation), ctx.shape, 'workload'),
+    ),
+  };
   if (page.nextPageToken !== undefined) data.next_page_token = page.nextPageToken;
   data.total_count = page.totalCount;
   return { status: 200, data };
@@ -50,7 +70,7 @@ export function getJob(ctx: HandlerContext): JsonReply {
 
 /** POST /jobs: 201 with the submit reply; the lifecycle is precomputed from now. */
 export function submitJob(ctx: HandlerContext): JsonReply {
-  const input = parseJobSubmission(ctx.body);
+  const input = parseJobSubmission(ctx.body, ctx.drift);
   checkJobRules(ctx.body);
   const jobId = ctx.store.newJobId(ctx.tenant);
   const plan = planFor(jobId);
