@@ -460,19 +460,7 @@ async function harness(): Promise<void> {
     let memoryAfter: Memory | undefined;
     const half = Math.floor(total / 2);
     const probe = gateways[0];
-    let coldBefore: Memory | undefined;
-    let coldAfter: Memory | undefined;
     if (options.memory && probe) {
-      // A first pass on a fresh gateway also counts one-time growth (V8's young generation grows
-      // to its --max-semi-space-size cap under the subscription burst, code is compiled, caches
-      // fill): kept as `rss_per_subscriber_cold`. The figure is taken in a second pass, as on an
-      // instance that has served before.
-      coldBefore = await probe.ask('memory');
-      log(`${options.name}: memory, cold pass: subscribing ${total} graphql-ws clients ...`);
-      const warming = await subscribeAll(ids, perResource);
-      coldAfter = await probe.ask('memory');
-      await Promise.all(warming.map((s) => s.dispose()));
-      await sleep(interval * 4);
       memoryBefore = await probe.ask('memory');
       log(`${options.name}: memory pass: subscribing ${total} graphql-ws clients ...`);
       const passing = await subscribeAll(ids, perResource, async () => {
@@ -647,10 +635,6 @@ async function harness(): Promise<void> {
               heap_total_growth_mb: round((memoryAfter.heapTotal - memoryBefore.heapTotal) / 2 ** 20),
               heap_per_subscriber: Math.round((memoryAfter.heapUsed - memoryBefore.heapUsed) / total),
               external_per_subscriber: Math.round((memoryAfter.external - memoryBefore.external) / total),
-              rss_per_subscriber_cold:
-                coldBefore && coldAfter ? Math.round((coldAfter.rss - coldBefore.rss) / total) : undefined,
-              new_space_growth_cold_mb:
-                coldBefore && coldAfter ? round((coldAfter.newSpace - coldBefore.newSpace) / 2 ** 20) : undefined,
               rss_before_mb: round(memoryBefore.rss / 2 ** 20),
               rss_after_mb: round(memoryAfter.rss / 2 ** 20),
             }

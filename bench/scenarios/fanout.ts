@@ -66,9 +66,7 @@ interface Figures {
     memory?: {
       rss_per_subscriber_marginal?: number;
       heap_per_subscriber?: number;
-      rss_per_subscriber_cold?: number;
       new_space_growth_mb?: number;
-      new_space_growth_cold_mb?: number;
     } | null;
   };
   many?: { resources?: number; delivery_p99_ms?: number | null; polls_per_interval_per_resource?: number | null };
@@ -92,14 +90,8 @@ function printSummary(ctx: Ctx, scenario: string, f: Figures | undefined): void 
       `  memory per subscriber: ${kb.toFixed(1)} KB RSS (target ≤ ${TARGET_KB_PER_SUBSCRIBER} KB: ${kb <= TARGET_KB_PER_SUBSCRIBER ? 'met' : 'missed'})` +
         (typeof marginal === 'number' ? `, second 1,000: ${(marginal / 1024).toFixed(1)} KB` : '') +
         (typeof heap === 'number' ? `, heap ${(heap / 1024).toFixed(1)} KB` : '') +
-        `, young generation grew ${memory?.new_space_growth_mb ?? '?'} MB`,
+        `, of which V8's young generation growing to its cap: ${memory?.new_space_growth_mb ?? '?'} MB`,
     );
-    if (typeof memory?.rss_per_subscriber_cold === 'number') {
-      ctx.print(
-        `  on a fresh gateway (first pass): ${(memory.rss_per_subscriber_cold / 1024).toFixed(1)} KB RSS per subscriber, ` +
-          `young generation grew ${memory.new_space_growth_cold_mb ?? '?'} MB`,
-      );
-    }
   }
   if (f.many) {
     ctx.print(
