@@ -2,23 +2,59 @@
 import 'uplot/dist/uPlot.min.css';
 import './style.css';
 import { render } from 'preact';
-import { EvaluateView } from './evaluate';
+import { useEffect, useState } from 'preact/hooks';
 import { type Route, useRoute } from './router';
-import { RunView } from './run';
 import { RunsView } from './runs';
-import { SubmitView } from './submit';
-import { CredentialBar, useCredentialEpoch } from './ui';
+import { CredentialBar, ErrorBox, useCredentialEpoch } from './ui';
+
+/**
+ * The run, evaluate and submit views (and uPlot with them) load on first use, so the runs list,
+ * the page people open first, downloads only what it needs.
+ */
+const loadRun = () => import('./run');
+const loadEvaluate = () => import('./evaluate');
+const loadSubmit = () => import('./submit');
+
+function useModule<T>(load: () => Promise<T>): { module: T | null; error: unknown } {
+  const [state, setState] = useState<{ module: T | null; error: unknown }>({ module: null, error: null });
+  useEffect(() => {
+    load().then(
+      (module) => setState({ module, error: null }),
+      (error: unknown) => setState({ module: null, error }),
+    );
+  }, [load]);
+  return state;
+}
+
+function Loading({ error }: { error: unknown }) {
+  return error ? <ErrorBox error={error} title="This view could not be loaded" /> : <p class="muted">Loading…</p>;
+}
+
+function LazyRun({ id }: { id: string }) {
+  const { module, error } = useModule(loadRun);
+  return module ? <module.RunView id={id} /> : <Loading error={error} />;
+}
+
+function LazyEvaluate({ id, query }: { id: string; query: URLSearchParams }) {
+  const { module, error } = useModule(loadEvaluate);
+  return module ? <module.EvaluateView id={id} query={query} /> : <Loading error={error} />;
+}
+
+function LazySubmit() {
+  const { module, error } = useModule(loadSubmit);
+  return module ? <module.SubmitView /> : <Loading error={error} />;
+}
 
 function View({ route }: { route: Route }) {
   switch (route.view) {
     case 'runs':
       return <RunsView key={route.query.get('status') ?? ''} query={route.query} />;
     case 'evaluate':
-      return <EvaluateView key={route.id} id={route.id} query={route.query} />;
+      return <LazyEvaluate key={route.id} id={route.id} query={route.query} />;
     case 'submit':
-      return <SubmitView />;
+      return <LazySubmit />;
     case 'run':
-      return <RunView key={route.id} id={route.id} />;
+      return <LazyRun key={route.id} id={route.id} />;
     default:
       return (
         <p>
