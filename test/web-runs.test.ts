@@ -174,6 +174,25 @@ describeBrowser('runs page: the list', () => {
       await page.close();
     });
 
+    it('filters by a label clicked on a run, and the filter is in the address', async () => {
+      const page = await openRuns();
+      await rows(page).first().waitFor();
+      const all = await rows(page).count();
+      await page.locator('tbody tr[data-job-id] button.label', { hasText: 'team=support' }).first().click();
+      await expect.poll(() => decodeURIComponent(page.url())).toContain('label=team=support');
+      const labelsOfRows = () =>
+        rows(page).evaluateAll((trs) =>
+          trs.map((tr) => [...tr.querySelectorAll('button.label')].map((b) => b.textContent)),
+        );
+      await expect.poll(async () => (await labelsOfRows()).every((l) => l.includes('team=support'))).toBe(true);
+      const filtered = (await labelsOfRows()).length;
+      expect(filtered).toBeGreaterThan(0);
+      expect(filtered).toBeLessThan(all);
+      await page.getByRole('button', { name: 'team=support ×' }).click();
+      await expect.poll(() => rows(page).count()).toBe(all);
+      await page.close();
+    });
+
     it('shows a run reaching a new status without a reload', async () => {
       const page = await openRuns();
       const training = row(page, 'support-lora-v4');

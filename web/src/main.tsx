@@ -48,7 +48,9 @@ function LazySubmit() {
 function View({ route }: { route: Route }) {
   switch (route.view) {
     case 'runs':
-      return <RunsView key={route.query.get('status') ?? ''} query={route.query} />;
+      return (
+        <RunsView key={`${route.query.get('status') ?? ''}|${route.query.get('label') ?? ''}`} query={route.query} />
+      );
     case 'evaluate':
       return <LazyEvaluate key={route.id} id={route.id} query={route.query} />;
     case 'submit':

@@ -3,7 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { request, subscribe } from './api';
 import { type JobStatus, type RunRowFragment, RunsPageDocument, RunUpdatedDocument } from './generated/graphql';
 import { href, runHref } from './router';
-import { ErrorBox, Labels, ProgressBar, StatusBadge, Time } from './ui';
+import { ErrorBox, ProgressBar, StatusBadge, Time } from './ui';
 
 const PAGE_SIZE = 20;
 
@@ -28,6 +28,21 @@ function parseStatuses(query: URLSearchParams): JobStatus[] {
   const wanted = (query.get('status') ?? '').split(',');
   return STATUSES.filter((s) => wanted.includes(s));
 }
+
+interface Label {
+  key: string;
+  value: string;
+}
+
+/** `label=team=support,project=x` in the address: runs must carry every one of them. */
+function parseLabels(query: URLSearchParams): Label[] {
+  return (query.get('label') ?? '')
+    .split(',')
+    .map((pair) => ({ key: pair.slice(0, pair.indexOf('=')), value: pair.slice(pair.indexOf('=') + 1) }))
+    .filter((label) => label.key !== '');
+}
+
+const formatLabels = (labels: readonly Label[]) => labels.map((l) => `${l.key}=${l.value}`).join(',') || undefined;
 
 interface Page {
   rows: RunRowFragment[];
@@ -73,7 +88,8 @@ function useLiveRows(rows: RunRowFragment[]): Map<string, RunRowFragment> {
 /** Mounted with `key` = its filters, so a new filter starts again at page 1 with fresh cursors. */
 export function RunsView({ query }: { query: URLSearchParams }) {
   const statuses = parseStatuses(query);
-  const filterKey = statuses.join(',');
+  const labels = parseLabels(query);
+  const filterKey = `${statuses.join(',')}|${formatLabels(labels) ?? ''}`;
   // Cursors of the pages before this one: Relay paging is forward-only, so "previous" re-reads
   // the page after the cursor that led to it.
   const [cursors, setCursors] = useState<Array<string | null>>([null]);
@@ -89,7 +105,10 @@ export function RunsView({ query }: { query: URLSearchParams }) {
     request(RunsPageDocument, {
       first: PAGE_SIZE,
       after,
-      filter: statuses.length ? { status: statuses } : null,
+      filter:
+        statuses.length || labels.length
+          ? { ...(statuses.length ? { status: statuses } : {}), ...(labels.length ? { labels } : {}) }
+          : null,
     }).then(
       (data) => {
         if (!current) return;
@@ -127,7 +146,13 @@ export function RunsView({ query }: { query: URLSearchParams }) {
 
   const toggle = (status: JobStatus) => {
     const next = statuses.includes(status) ? statuses.filter((s) => s !== status) : [...statuses, status];
-    location.hash = href('/', { status: next.join(',') || undefined });
+    location.hash = href('/', { status: next.join(',') || undefined, label: formatLabels(labels) });
+  };
+  const filterLabels = (next: readonly Label[]) => {
+    location.hash = href('/', { status: statuses.join(',') || undefined, label: formatLabels(next) });
+  };
+  const addLabel = (label: Label) => {
+    if (!labels.some((l) => l.key === label.key && l.value === label.value)) filterLabels([...labels, label]);
   };
 
   return (
@@ -151,11 +176,30 @@ export function RunsView({ query }: { query: URLSearchParams }) {
             {s.toLowerCase()}
           </button>
         ))}
-        {statuses.length ? (
+        {statuses.length || labels.length ? (
           <a class="small" href="#/">
             clear
           </a>
         ) : null}
+      </fieldset>
+      <fieldset class="filters" aria-label="Filter by label">
+        <legend class="muted small">Labels</legend>
+        {labels.length ? (
+          labels.map((l) => (
+            <button
+              type="button"
+              key={`${l.key}=${l.value}`}
+              class="chip on"
+              aria-pressed
+              title="Remove this label filter"
+              onClick={() => filterLabels(labels.filter((other) => other !== l))}
+            >
+              {l.key}={l.value} ×
+            </button>
+          ))
+        ) : (
+          <span class="muted small">click a run's label to show only runs carrying it</span>
+        )}
       </fieldset>
       {error ? <ErrorBox error={error} title="The runs could not be loaded" /> : null}
       <table class="runs" data-testid="runs" aria-busy={loading}>
@@ -184,7 +228,23 @@ export function RunsView({ query }: { query: URLSearchParams }) {
                 <ProgressBar progress={run.progress} />
               </td>
               <td>
-                <Labels labels={run.labels} />
+                {run.labels.length ? (
+                  <span class="labels">
+                    {run.labels.map((l) => (
+                      <button
+                        type="button"
+                        class="label"
+                        key={l.key}
+                        title="Show only runs with this label"
+                        onClick={() => addLabel(l)}
+                      >
+                        {l.key}={l.value}
+                      </button>
+                    ))}
+                  </span>
+                ) : (
+                  <span class="muted">—</span>
+                )}
               </td>
               <td class="small">
                 {run.trainingType ?? '—'}
@@ -198,7 +258,7 @@ export function RunsView({ query }: { query: URLSearchParams }) {
           {page && !rows.length ? (
             <tr>
               <td colSpan={6} class="muted empty">
-                No training runs{statuses.length ? ' with these statuses' : ''}.
+                No training runs{statuses.length || labels.length ? ' with these filters' : ''}.
               </td>
             </tr>
           ) : null}
