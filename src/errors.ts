@@ -136,6 +136,8 @@ export function codeOfCoordinatorError(error: CoordinatorError): ErrorCode {
       return 'UPSTREAM_UNAVAILABLE';
     case 'aborted':
       return 'UPSTREAM_TIMEOUT';
+    case 'throttled':
+      return 'RATE_LIMITED';
     case 'http':
       break;
   }
@@ -172,13 +174,15 @@ export function codeOfCoordinatorError(error: CoordinatorError): ErrorCode {
 export function fromCoordinatorError(error: CoordinatorError): GraphQLError {
   const code = codeOfCoordinatorError(error);
   const passMessage = error.kind === 'http' && error.status !== null && error.status < 500 && error.status !== 401;
+  let message: string = MESSAGES[code];
+  // The gateway's own throttling message says what the caller can do about it.
+  if (error.kind === 'throttled') message = error.message;
+  else if (passMessage && error.upstreamMessage) message = error.upstreamMessage;
   // A 401 means a credential was sent and refused: saying "send one" would mislead.
-  const message =
-    passMessage && error.upstreamMessage
-      ? error.upstreamMessage
-      : code === 'UNAUTHENTICATED' && error.status === 401
-        ? 'The coordinator rejected this credential (unknown, expired or revoked): send a valid "Authorization: Bearer <ScaiGrid API key or token>".'
-        : MESSAGES[code];
+  else if (code === 'UNAUTHENTICATED' && error.status === 401) {
+    message =
+      'The coordinator rejected this credential (unknown, expired or revoked): send a valid "Authorization: Bearer <ScaiGrid API key or token>".';
+  }
   return gatewayError(code, message, {
     retryAfter: error.retryAfterSeconds,
     upstreamRequestId: error.requestId,
