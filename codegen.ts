@@ -24,7 +24,8 @@ const config: CodegenConfig = {
       documents: ['web/src/**/*.graphql'],
       preset: 'client',
       presetConfig: { fragmentMasking: false, gqlTagName: 'graphql' },
-      config: { useTypeImports: true, enumsAsTypes: true, documentMode: 'string', scalars },
+      // Enums as const objects: the page derives its status lists from the schema's enum.
+      config: { useTypeImports: true, enumType: 'const', documentMode: 'string', scalars },
     },
   },
 };
