@@ -14,6 +14,7 @@
 import { type AugmentedRequest, RESTDataSource } from '@apollo/datasource-rest';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
+import { evaluatedJobOf, evaluationIdOf } from './lib/evaluation-record.js';
 
 type Json = Record<string, unknown>;
 
@@ -95,7 +96,8 @@ const resolvers = {
     jobId: (job: Json) => job.job_id,
     evaluations: async (job: Json, args: { first?: number | null }, { dataSources }: Context) => {
       const data = await dataSources.coordinator.listEvaluations(String(job.job_id), args.first ?? 20);
-      return connection(data.evaluations as Json[], data.total_count);
+      // Listed as job-shaped workload records under `jobs` (older coordinators: `evaluations`).
+      return connection((data.jobs ?? data.evaluations) as Json[], data.total_count);
     },
   },
   Progress: {
@@ -105,8 +107,8 @@ const resolvers = {
         : null,
   },
   Evaluation: {
-    evaluationId: (e: Json) => e.evaluation_id,
-    job: (e: Json, _: unknown, { dataSources }: Context) => dataSources.coordinator.getJob(String(e.job_id)),
+    evaluationId: evaluationIdOf,
+    job: (e: Json, _: unknown, { dataSources }: Context) => dataSources.coordinator.getJob(evaluatedJobOf(e)),
     benchmarks: (e: Json) => {
       const results = (e.results as Json[] | undefined) ?? [];
       return ((e.benchmarks as Json[] | undefined) ?? []).map((b) => ({

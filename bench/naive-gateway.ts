@@ -15,6 +15,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSchema, createYoga } from 'graphql-yoga';
 import { Pool } from 'undici';
+import { evaluatedJobOf, evaluationIdOf } from './lib/evaluation-record.js';
 
 const upstream = new URL(process.env.UPSTREAM_URL ?? 'http://127.0.0.1:4010/v1/modules/scaimind');
 const basePath = upstream.pathname.replace(/\/+$/, '');
@@ -86,7 +87,8 @@ const schema = createSchema<Ctx>({
           `/evaluations?job_id=${encodeURIComponent(String(job.job_id))}&page_size=${args.first ?? 20}`,
           auth(ctx),
         );
-        return connection(data.evaluations as Json[], data.total_count);
+        // Listed as job-shaped workload records under `jobs` (older coordinators: `evaluations`).
+        return connection((data.jobs ?? data.evaluations) as Json[], data.total_count);
       },
     },
     Progress: {
@@ -96,9 +98,9 @@ const schema = createSchema<Ctx>({
           : null,
     },
     Evaluation: {
-      evaluationId: (e: Json) => e.evaluation_id,
+      evaluationId: evaluationIdOf,
       // One GET per evaluation, even when the job was listed a moment ago: what loaders prevent.
-      job: (e: Json, _args: unknown, ctx: Ctx) => get(`/jobs/${encodeURIComponent(String(e.job_id))}`, auth(ctx)),
+      job: (e: Json, _args: unknown, ctx: Ctx) => get(`/jobs/${encodeURIComponent(evaluatedJobOf(e))}`, auth(ctx)),
       benchmarks: (e: Json) => {
         const results = (e.results as Json[] | undefined) ?? [];
         return ((e.benchmarks as Json[] | undefined) ?? []).map((b) => ({

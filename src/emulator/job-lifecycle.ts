@@ -1,19 +1,7 @@
 import { failedPrecondition, invalidArgument } from './errors.js';
 import { unitHash } from './prng.js';
 import type { CheckpointRecord, JobPlan, JobRecord, Outcome, Segment } from './records.js';
-import { type Status, TERMINAL } from './vocabulary.js';
-
-/** States a job can be paused from: it holds (or is about to hold) cluster resources. */
-const PAUSABLE: ReadonlySet<Status> = new Set([
-  'SCHEDULING',
-  'PREPARING',
-  'TRAINING',
-  'CHECKPOINTING',
-  'EVALUATING',
-  'EXPORTING',
-]);
-
-const RETRYABLE: ReadonlySet<Status> = new Set(['FAILED', 'CANCELLED', 'PREEMPTED']);
+import { PAUSABLE, RETRYABLE, type Status, TERMINAL } from './vocabulary.js';
 
 /**
  * Durations chosen so that at speed 1 a new job takes roughly 3-5 minutes end to end. `scale`

@@ -5,7 +5,6 @@ import {
   CancelRunDocument,
   type EvaluationRowFragment,
   EvaluationUpdatedDocument,
-  type JobStatus,
   PauseRunDocument,
   ResumeRunDocument,
   RetryRunDocument,
@@ -21,16 +20,14 @@ import { ErrorBox, Labels, ProgressBar, Section, StatusBadge, Time } from './ui'
 type RunData = NonNullable<RunQuery['trainingJob']>;
 type UserError = { field?: string[] | null; message: string; code: string };
 
-/** The emulator's and the docs' rules: which states each control applies to. */
-const PAUSABLE: ReadonlySet<JobStatus> = new Set([
-  'SCHEDULING',
-  'PREPARING',
-  'TRAINING',
-  'CHECKPOINTING',
-  'EVALUATING',
-  'EXPORTING',
-]);
-const RETRYABLE: ReadonlySet<JobStatus> = new Set(['FAILED', 'CANCELLED', 'PREEMPTED']);
+/**
+ * The docs' rules for the controls, read off the schema's coarse phase: a running job can be
+ * paused (unless it already is); a failed, cancelled or pre-empted one can be retried.
+ */
+const canPauseFrom = (run: RunLiveFragment) =>
+  run.phase === 'RUNNING' && run.status !== 'PAUSED' && run.status !== 'UNKNOWN';
+const canRetryFrom = (run: RunLiveFragment) =>
+  run.phase === 'FAILED' || run.phase === 'CANCELLED' || run.status === 'PREEMPTED';
 
 /** Follows each unfinished evaluation through `evaluationUpdated` until it ends. */
 export function useLiveEvaluations(evaluations: EvaluationRowFragment[]): EvaluationRowFragment[] {
@@ -116,9 +113,9 @@ function Controls({ run, onChange }: { run: RunLiveFragment; onChange: (run: Run
   const [confirming, setConfirming] = useState(false);
   const [saveCheckpoint, setSaveCheckpoint] = useState(true);
   const [fromCheckpoint, setFromCheckpoint] = useState('');
-  const canPause = PAUSABLE.has(run.status);
+  const canPause = canPauseFrom(run);
   const canResume = run.status === 'PAUSED';
-  const canRetry = RETRYABLE.has(run.status);
+  const canRetry = canRetryFrom(run);
   const canCancel = !run.isTerminal;
 
   const act = async (

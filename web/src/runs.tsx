@@ -1,28 +1,37 @@
 /** The runs list: filters, Relay paging, and live status for every run on screen. */
 import { useEffect, useState } from 'preact/hooks';
 import { request, subscribe } from './api';
-import { type JobStatus, type RunRowFragment, RunsPageDocument, RunUpdatedDocument } from './generated/graphql';
+import { JobStatus, type RunRowFragment, RunsPageDocument, RunUpdatedDocument } from './generated/graphql';
 import { href, runHref } from './router';
 import { ErrorBox, ProgressBar, StatusBadge, Time } from './ui';
 
 const PAGE_SIZE = 20;
 
-/** Filterable statuses, in lifecycle order (UNKNOWN is not a coordinator status to ask for). */
-export const STATUSES: readonly JobStatus[] = [
-  'PENDING',
-  'QUEUED',
-  'SCHEDULING',
-  'PREPARING',
-  'TRAINING',
-  'CHECKPOINTING',
-  'EVALUATING',
-  'EXPORTING',
-  'PAUSED',
-  'PREEMPTED',
-  'COMPLETED',
-  'FAILED',
-  'CANCELLED',
-];
+/**
+ * Where each status sits among the filters: lifecycle order (the schema's enum is alphabetical).
+ * Typed over the generated enum, so a status the schema adds fails the build until it has a place;
+ * UNKNOWN is not a coordinator status to ask for.
+ */
+const FILTER_ORDER: Record<Exclude<JobStatus, 'UNKNOWN'>, number> = {
+  PENDING: 0,
+  QUEUED: 1,
+  SCHEDULING: 2,
+  PREPARING: 3,
+  TRAINING: 4,
+  CHECKPOINTING: 5,
+  EVALUATING: 6,
+  EXPORTING: 7,
+  PAUSED: 8,
+  PREEMPTED: 9,
+  COMPLETED: 10,
+  FAILED: 11,
+  CANCELLED: 12,
+};
+
+/** Filterable statuses: the schema's, in lifecycle order. */
+export const STATUSES = Object.values(JobStatus)
+  .filter((s): s is Exclude<JobStatus, 'UNKNOWN'> => s !== 'UNKNOWN')
+  .sort((a, b) => FILTER_ORDER[a] - FILTER_ORDER[b]);
 
 function parseStatuses(query: URLSearchParams): JobStatus[] {
   const wanted = (query.get('status') ?? '').split(',');
