@@ -296,12 +296,59 @@ export function maskError(error: unknown, message: string, isDev?: boolean): Err
   return yogaMaskError(error, message, isDev);
 }
 
+/** Coordinator failures an operator should hear of: the coordinator's own, not the caller's (4xx). */
+function isUpstreamFailure(error: CoordinatorError): boolean {
+  if (error.kind === 'aborted') return false;
+  if (error.kind !== 'http') return true;
+  return error.status !== null && (error.status >= 500 || error.status === 429);
+}
+
+/** Distinct route + code pairs remembered by the upstream failure log (a fixed set in practice). */
+const MAX_FAILURE_KEYS = 256;
+
+/**
+ * Logs coordinator failures at `info`, at most one line per route and code per `intervalMs`, with
+ * the number of lines held back since the previous one (`suppressed`): a coordinator that is down
+ * shows in the log without every failing field of every request writing a line. Route templates
+ * and codes only: never a credential or a concrete path.
+ */
+export function createUpstreamFailureLog(
+  log: Logger,
+  options: { intervalMs?: number; now?: () => number } = {},
+): (error: CoordinatorError, requestId: string) => void {
+  const intervalMs = options.intervalMs ?? 10_000;
+  const now = options.now ?? Date.now;
+  const last = new Map<string, { at: number; suppressed: number }>();
+  return (error, requestId) => {
+    if (!isUpstreamFailure(error)) return;
+    const key = `${error.route}\u0000${error.code}`;
+    const at = now();
+    const entry = last.get(key);
+    if (entry !== undefined && at - entry.at < intervalMs) {
+      entry.suppressed++;
+      return;
+    }
+    if (entry === undefined && last.size >= MAX_FAILURE_KEYS) last.clear();
+    log.info('coordinator call failed', {
+      route: error.route,
+      code: error.code,
+      kind: error.kind,
+      status: error.status,
+      requestId,
+      suppressed: entry?.suppressed ?? 0,
+    });
+    last.set(key, { at, suppressed: 0 });
+  };
+}
+
 export interface ErrorMappingOptions {
   isDev: boolean;
   /** The request id of an HTTP request (the one its context and `x-request-id` header carry). */
   requestIdOf: (request: Request) => string;
   /** Logs what is masked outside execution, with the request id. */
   log: Logger;
+  /** Told every coordinator failure that reaches a client (see `createUpstreamFailureLog`). */
+  onUpstreamFailure?: (error: CoordinatorError, requestId: string) => void;
 }
 
 /**
@@ -322,8 +369,11 @@ export function useErrorMapping(options: ErrorMappingOptions): Plugin<Context> {
     if (!result.errors?.length) return;
     const context = args.contextValue as Context;
     const beforeExecution = !('data' in result);
-    const errors = result.errors.map((error: GraphQLError) =>
-      withRequestId(
+    const errors = result.errors.map((error: GraphQLError) => {
+      if (error.originalError instanceof CoordinatorError) {
+        options.onUpstreamFailure?.(error.originalError, context.requestId);
+      }
+      return withRequestId(
         toClientError(error, {
           beforeExecution,
           isDev,
@@ -331,8 +381,8 @@ export function useErrorMapping(options: ErrorMappingOptions): Plugin<Context> {
             context.log.error('unexpected error', { error: original, path: error.path?.join('.') }),
         }),
         context.requestId,
-      ),
-    );
+      );
+    });
     setResult({ ...result, errors });
   };
   return {
