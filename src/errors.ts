@@ -366,24 +366,34 @@ export function useErrorMapping(options: ErrorMappingOptions): Plugin<Context> {
     result,
     setResult,
   }: Parameters<Parameters<typeof handleStreamOrSingleExecutionResult>[1]>[0]) => {
-    if (!result.errors?.length) return;
+    // Parts of an incremental (@defer / @stream) delivery carry their errors in `incremental[]`.
+    const parts = (result as { incremental?: ReadonlyArray<{ errors?: readonly GraphQLError[] }> }).incremental;
+    const partsFailed = parts?.some((part) => part.errors?.length) ?? false;
+    if (!result.errors?.length && !partsFailed) return;
     const context = args.contextValue as Context;
-    const beforeExecution = !('data' in result);
-    const errors = result.errors.map((error: GraphQLError) => {
-      if (error.originalError instanceof CoordinatorError) {
-        options.onUpstreamFailure?.(error.originalError, context.requestId);
-      }
-      return withRequestId(
-        toClientError(error, {
-          beforeExecution,
-          isDev,
-          onUnexpected: (original) =>
-            context.log.error('unexpected error', { error: original, path: error.path?.join('.') }),
-        }),
-        context.requestId,
+    const mapErrors = (errors: readonly GraphQLError[], beforeExecution: boolean) =>
+      errors.map((error: GraphQLError) => {
+        if (error.originalError instanceof CoordinatorError) {
+          options.onUpstreamFailure?.(error.originalError, context.requestId);
+        }
+        return withRequestId(
+          toClientError(error, {
+            beforeExecution,
+            isDev,
+            onUnexpected: (original) =>
+              context.log.error('unexpected error', { error: original, path: error.path?.join('.') }),
+          }),
+          context.requestId,
+        );
+      });
+    const mapped: typeof result = { ...result };
+    if (result.errors?.length) mapped.errors = mapErrors(result.errors, !('data' in result));
+    if (partsFailed && parts) {
+      (mapped as { incremental?: unknown }).incremental = parts.map((part) =>
+        part.errors?.length ? { ...part, errors: mapErrors(part.errors, false) } : part,
       );
-    });
-    setResult({ ...result, errors });
+    }
+    setResult(mapped);
   };
   return {
     onExecute: () => ({ onExecuteDone: (payload) => handleStreamOrSingleExecutionResult(payload, mapResult) }),
