@@ -4,7 +4,7 @@
  * only `main.ts` wires signals to `stop()`.
  */
 
-import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type ExecutionArgs, getOperationAST } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
@@ -98,6 +98,8 @@ interface Enveloped {
 export async function startServer(gateway: Gateway, options: ServerOptions): Promise<RunningServer> {
   const keepAliveMs = options.keepAliveMs ?? 12_000;
   let stopping = false;
+  /** Open event-stream responses (SSE subscriptions): cut at shutdown, see `stop()`. */
+  const eventStreams = new Set<ServerResponse>();
 
   const httpServer = createHttpServer(async (req, res) => {
     const path = req.url?.split('?')[0];
@@ -124,6 +126,10 @@ export async function startServer(gateway: Gateway, options: ServerOptions): Pro
       return;
     }
     if (path !== undefined && options.site?.handle(req, res, path)) return;
+    if (req.headers.accept?.includes('text/event-stream')) {
+      eventStreams.add(res);
+      res.once('close', () => eventStreams.delete(res));
+    }
     return gateway.handle(req, res);
   });
   // Idle sockets must outlive the WebSocket ping interval, or proxies see spurious closes.
@@ -213,6 +219,10 @@ export async function startServer(gateway: Gateway, options: ServerOptions): Pro
       // graphql-ws closes every socket with 1001 "Going away", so clients reconnect elsewhere;
       // closing a socket returns its subscriptions' iterators, which releases their subscribers.
       await wsDisposable.dispose();
+      // Likewise for SSE: cut the streams before the live hub ends their subscriptions, which would
+      // send `complete`, the end of a finished run. A stream cut without it is what graphql-sse's
+      // client (and EventSource) take as a dropped connection, and reconnect.
+      for (const stream of eventStreams) stream.destroy();
       await options.onDrain?.();
       const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       httpServer.closeIdleConnections();
