@@ -89,7 +89,8 @@ describe('fair share of the coordinator connections per credential', () => {
 
   it('lets tenant B read at once while tenant A’s burst holds its share of the pool', async () => {
     // 4 connections: one credential holds at most 3, so another always finds one free.
-    const r = (current = await rig({ connections: 4 }));
+    const r = await rig({ connections: 4 });
+    current = r;
     r.emulator.setFaults([{ route: JOB_ROUTE, kind: 'hang' }]);
     const burst = r.post(flood(40), TENANT_A, abort.signal).catch(() => null);
     await until(() => (r.emulator.stats().requests[JOB_ROUTE] ?? 0) >= 3);
@@ -107,7 +108,8 @@ describe('fair share of the coordinator connections per credential', () => {
   });
 
   it('refuses a call beyond the credential’s queue at once with RATE_LIMITED, and only for that credential', async () => {
-    const r = (current = await rig({ connections: 4, fairShare: { queuePerCredential: 5 } }));
+    const r = await rig({ connections: 4, fairShare: { queuePerCredential: 5 } });
+    current = r;
     r.emulator.setFaults([{ route: JOB_ROUTE, kind: 'hang' }]);
     // 3 in flight and 5 waiting: A's queue is full.
     const burst = r.post(flood(8), TENANT_A, abort.signal).catch(() => null);
@@ -128,10 +130,8 @@ describe('fair share of the coordinator connections per credential', () => {
     // 2 connections, the caller's deadline 300 ms, the coordinator's attempt timeout a minute: the
     // burst's calls end at the caller's deadline, in flight or still waiting for a connection.
     // The coordinator did nothing wrong the breaker could know of.
-    const r = (current = await rig(
-      { connections: 2, circuitBreaker: { failureThreshold: 3, resetTimeoutMs: 60_000 } },
-      300,
-    ));
+    const r = await rig({ connections: 2, circuitBreaker: { failureThreshold: 3, resetTimeoutMs: 60_000 } }, 300);
+    current = r;
     const ready = createReadinessProbe({ client: r.client });
     r.emulator.setFaults([{ route: JOB_ROUTE, kind: 'hang' }]);
     const burst = await r.post(flood(20), TENANT_A);
@@ -141,8 +141,10 @@ describe('fair share of the coordinator connections per credential', () => {
     expect(r.client.breakerStates?.().filter((breaker) => breaker.state !== 'closed')).toEqual([]);
     expect(await ready()).toBe(true);
     // Another tenant's read of the same route goes to the coordinator and succeeds.
-    const jobs = (await r.post('{ trainingJobs(first: 1) { edges { node { jobId } } } }', TENANT_B)).data;
-    const jobId = (jobs?.trainingJobs as { edges: Array<{ node: { jobId: string } }> }).edges[0]?.node.jobId;
+    const jobs = (await r.post('{ trainingJobs(first: 1) { edges { node { jobId } } } }', TENANT_B)).data as {
+      trainingJobs: { edges: Array<{ node: { jobId: string } }> };
+    };
+    const jobId = jobs.trainingJobs.edges[0]?.node.jobId;
     const b = await r.post(`{ trainingJob(id: "${jobId}") { jobId } }`, TENANT_B);
     expect(b.errors).toBeUndefined();
     expect(b.data?.trainingJob).toEqual({ jobId });
