@@ -5,6 +5,7 @@
  * the coordinator (a RESTDataSource; a bare undici pool), so a difference in their figures is a
  * difference in that, never in the schema or the resolvers.
  */
+import { evaluatedJobOf, evaluationIdOf } from './evaluation-record.js';
 
 export type Json = Record<string, unknown>;
 
@@ -14,7 +15,7 @@ export interface PeerSource {
   getJob(id: string): Promise<Json>;
   /** `GET /jobs?page_size=`: the page (`jobs`, `total_count`). */
   listJobs(first: number): Promise<Json>;
-  /** `GET /evaluations?job_id=&page_size=`: the page (`evaluations`, `total_count`). */
+  /** `GET /evaluations?job_id=&page_size=`: the page (`jobs`, or `evaluations`; `total_count`). */
   listEvaluations(jobId: string, first: number): Promise<Json>;
 }
 
@@ -68,7 +69,8 @@ export function peerResolvers<Ctx>(source: (ctx: Ctx) => PeerSource) {
       progress: (job: Json) => job.progress ?? null,
       evaluations: async (job: Json, args: { first?: number | null }, ctx: Ctx) => {
         const data = await source(ctx).listEvaluations(String(job.job_id), args.first ?? 20);
-        return connection(data.evaluations as Json[], data.total_count);
+        // Listed as job-shaped workload records under `jobs` (older coordinators: `evaluations`).
+        return connection((data.jobs ?? data.evaluations) as Json[], data.total_count);
       },
     },
     Progress: {
@@ -78,10 +80,10 @@ export function peerResolvers<Ctx>(source: (ctx: Ctx) => PeerSource) {
           : null,
     },
     Evaluation: {
-      evaluationId: (e: Json) => e.evaluation_id,
+      evaluationId: evaluationIdOf,
       // One read per evaluation, even when the job was listed a moment ago: what loaders prevent
       // (RESTDataSource coalesces identical GETs within a request; the naive server does not).
-      job: (e: Json, _args: unknown, ctx: Ctx) => source(ctx).getJob(String(e.job_id)),
+      job: (e: Json, _args: unknown, ctx: Ctx) => source(ctx).getJob(evaluatedJobOf(e)),
       benchmarks: (e: Json) => {
         const results = (e.results as Json[] | undefined) ?? [];
         return ((e.benchmarks as Json[] | undefined) ?? []).map((b) => ({

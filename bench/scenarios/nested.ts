@@ -34,14 +34,20 @@ export async function enrich(emu: Emu): Promise<number> {
   const { jobs } = await emu.rest<{ jobs: Job[] }>('GET', '/jobs?page_size=20');
   let added = 0;
   for (const job of jobs) {
-    const { evaluations } = await emu.rest<{ evaluations: unknown[] }>(
+    // Evaluation listings are job-shaped records under `jobs` (older coordinators: `evaluations`).
+    const listing = await emu.rest<{ jobs?: unknown[]; evaluations?: unknown[] }>(
       'GET',
       `/evaluations?job_id=${job.job_id}&page_size=5`,
     );
+    const evaluations = listing.jobs ?? listing.evaluations ?? [];
     const checkpoint = job.checkpoints?.at(-1)?.checkpoint_id;
     if (!checkpoint && job.status !== 'COMPLETED') continue;
     for (let i = evaluations.length; i < 5; i++) {
-      const body: Record<string, unknown> = { job_id: job.job_id, benchmarks: [{ name: 'mmlu' }, { name: 'gsm8k' }] };
+      const body: Record<string, unknown> = {
+        job_id: job.job_id,
+        model_uri: `scaimind://jobs/${job.job_id}/${checkpoint ?? 'final'}`,
+        benchmarks: [{ name: 'mmlu' }, { name: 'gsm8k' }],
+      };
       if (checkpoint) body.checkpoint_id = checkpoint;
       await emu.rest('POST', '/evaluations', body);
       added++;
