@@ -10,19 +10,15 @@
  * here too, and in test/hardening-bad-input.test.ts (case 11).
  */
 import { serverAudits } from 'graphql-http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Stack, startStack } from './support/stack.js';
+import { describe, expect, it } from 'vitest';
+import { useStack } from './support/stack.js';
 
 /** graphql-http 1.23.1: 61 audits. A change of count means a new version: look at what it checks. */
 const AUDIT_COUNT = 61;
 const URL_ = 'http://gateway.test/graphql';
 
 describe('graphql-http server audits', () => {
-  let stack: Stack;
-  beforeAll(async () => {
-    stack = await startStack();
-  });
-  afterAll(() => stack.close());
+  const stack = useStack();
 
   const fetchFn = async (input: RequestInfo | URL, init: RequestInit = {}) => {
     const headers = new Headers(init.headers);
