@@ -15,7 +15,7 @@ import type { Context } from './context.js';
 import { type CoordinatorApi, createCoordinatorApi } from './coordinator/api.js';
 import type { CoordinatorClient } from './coordinator/client.js';
 import { boundedParserCaches } from './document-cache.js';
-import { gatewayError, maskError, refusalErrors, useErrorMapping } from './errors.js';
+import { createUpstreamFailureLog, gatewayError, maskError, refusalErrors, useErrorMapping } from './errors.js';
 import { GRAPHIQL_EXAMPLES } from './graphiql-examples.js';
 import { useGraphQLSse } from './graphql-sse.js';
 import { createMemoryIdempotencyStore, type IdempotencyStore } from './idempotency.js';
@@ -53,6 +53,8 @@ export interface GatewayDeps {
   tracing?: GatewayTracing;
   /** Where `viewer.rateLimit` is read from; default: a bounded in-process book. */
   rateLimits?: RateLimitBook;
+  /** The clock of time-based log throttling; default `Date.now` (tests inject one). */
+  now?: () => number;
 }
 
 /** What the transports hand to the context factory: an HTTP request, or a graphql-ws connection. */
@@ -359,7 +361,12 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
       ...(logScope ? [useRequestScope(logScope)] : []),
       // Before metrics and tracing, so they count the codes clients see; before the security
       // plugins, so an operation they stop still gets its request id.
-      useErrorMapping({ isDev: config.dev, requestIdOf, log: deps.log }),
+      useErrorMapping({
+        isDev: config.dev,
+        requestIdOf,
+        log: deps.log,
+        onUpstreamFailure: createUpstreamFailureLog(deps.log, { now: deps.now }),
+      }),
       ...(deps.metrics ? [deps.metrics.plugin()] : []),
       ...(deps.tracing ? [deps.tracing.plugin()] : []),
       ...securityPlugins(config, { admission }),

@@ -136,6 +136,8 @@ export function codeOfCoordinatorError(error: CoordinatorError): ErrorCode {
       return 'UPSTREAM_UNAVAILABLE';
     case 'aborted':
       return 'UPSTREAM_TIMEOUT';
+    case 'throttled':
+      return 'RATE_LIMITED';
     case 'http':
       break;
   }
@@ -172,13 +174,15 @@ export function codeOfCoordinatorError(error: CoordinatorError): ErrorCode {
 export function fromCoordinatorError(error: CoordinatorError): GraphQLError {
   const code = codeOfCoordinatorError(error);
   const passMessage = error.kind === 'http' && error.status !== null && error.status < 500 && error.status !== 401;
+  let message: string = MESSAGES[code];
+  // The gateway's own throttling message says what the caller can do about it.
+  if (error.kind === 'throttled') message = error.message;
+  else if (passMessage && error.upstreamMessage) message = error.upstreamMessage;
   // A 401 means a credential was sent and refused: saying "send one" would mislead.
-  const message =
-    passMessage && error.upstreamMessage
-      ? error.upstreamMessage
-      : code === 'UNAUTHENTICATED' && error.status === 401
-        ? 'The coordinator rejected this credential (unknown, expired or revoked): send a valid "Authorization: Bearer <ScaiGrid API key or token>".'
-        : MESSAGES[code];
+  else if (code === 'UNAUTHENTICATED' && error.status === 401) {
+    message =
+      'The coordinator rejected this credential (unknown, expired or revoked): send a valid "Authorization: Bearer <ScaiGrid API key or token>".';
+  }
   return gatewayError(code, message, {
     retryAfter: error.retryAfterSeconds,
     upstreamRequestId: error.requestId,
@@ -292,12 +296,59 @@ export function maskError(error: unknown, message: string, isDev?: boolean): Err
   return yogaMaskError(error, message, isDev);
 }
 
+/** Coordinator failures an operator should hear of: the coordinator's own, not the caller's (4xx). */
+function isUpstreamFailure(error: CoordinatorError): boolean {
+  if (error.kind === 'aborted') return false;
+  if (error.kind !== 'http') return true;
+  return error.status !== null && (error.status >= 500 || error.status === 429);
+}
+
+/** Distinct route + code pairs remembered by the upstream failure log (a fixed set in practice). */
+const MAX_FAILURE_KEYS = 256;
+
+/**
+ * Logs coordinator failures at `info`, at most one line per route and code per `intervalMs`, with
+ * the number of lines held back since the previous one (`suppressed`): a coordinator that is down
+ * shows in the log without every failing field of every request writing a line. Route templates
+ * and codes only: never a credential or a concrete path.
+ */
+export function createUpstreamFailureLog(
+  log: Logger,
+  options: { intervalMs?: number; now?: () => number } = {},
+): (error: CoordinatorError, requestId: string) => void {
+  const intervalMs = options.intervalMs ?? 10_000;
+  const now = options.now ?? Date.now;
+  const last = new Map<string, { at: number; suppressed: number }>();
+  return (error, requestId) => {
+    if (!isUpstreamFailure(error)) return;
+    const key = `${error.route}\u0000${error.code}`;
+    const at = now();
+    const entry = last.get(key);
+    if (entry !== undefined && at - entry.at < intervalMs) {
+      entry.suppressed++;
+      return;
+    }
+    if (entry === undefined && last.size >= MAX_FAILURE_KEYS) last.clear();
+    log.info('coordinator call failed', {
+      route: error.route,
+      code: error.code,
+      kind: error.kind,
+      status: error.status,
+      requestId,
+      suppressed: entry?.suppressed ?? 0,
+    });
+    last.set(key, { at, suppressed: 0 });
+  };
+}
+
 export interface ErrorMappingOptions {
   isDev: boolean;
   /** The request id of an HTTP request (the one its context and `x-request-id` header carry). */
   requestIdOf: (request: Request) => string;
   /** Logs what is masked outside execution, with the request id. */
   log: Logger;
+  /** Told every coordinator failure that reaches a client (see `createUpstreamFailureLog`). */
+  onUpstreamFailure?: (error: CoordinatorError, requestId: string) => void;
 }
 
 /**
@@ -315,21 +366,34 @@ export function useErrorMapping(options: ErrorMappingOptions): Plugin<Context> {
     result,
     setResult,
   }: Parameters<Parameters<typeof handleStreamOrSingleExecutionResult>[1]>[0]) => {
-    if (!result.errors?.length) return;
+    // Parts of an incremental (@defer / @stream) delivery carry their errors in `incremental[]`.
+    const parts = (result as { incremental?: ReadonlyArray<{ errors?: readonly GraphQLError[] }> }).incremental;
+    const partsFailed = parts?.some((part) => part.errors?.length) ?? false;
+    if (!result.errors?.length && !partsFailed) return;
     const context = args.contextValue as Context;
-    const beforeExecution = !('data' in result);
-    const errors = result.errors.map((error: GraphQLError) =>
-      withRequestId(
-        toClientError(error, {
-          beforeExecution,
-          isDev,
-          onUnexpected: (original) =>
-            context.log.error('unexpected error', { error: original, path: error.path?.join('.') }),
-        }),
-        context.requestId,
-      ),
-    );
-    setResult({ ...result, errors });
+    const mapErrors = (errors: readonly GraphQLError[], beforeExecution: boolean) =>
+      errors.map((error: GraphQLError) => {
+        if (error.originalError instanceof CoordinatorError) {
+          options.onUpstreamFailure?.(error.originalError, context.requestId);
+        }
+        return withRequestId(
+          toClientError(error, {
+            beforeExecution,
+            isDev,
+            onUnexpected: (original) =>
+              context.log.error('unexpected error', { error: original, path: error.path?.join('.') }),
+          }),
+          context.requestId,
+        );
+      });
+    const mapped: typeof result = { ...result };
+    if (result.errors?.length) mapped.errors = mapErrors(result.errors, !('data' in result));
+    if (partsFailed && parts) {
+      (mapped as { incremental?: unknown }).incremental = parts.map((part) =>
+        part.errors?.length ? { ...part, errors: mapErrors(part.errors, false) } : part,
+      );
+    }
+    setResult(mapped);
   };
   return {
     onExecute: () => ({ onExecuteDone: (payload) => handleStreamOrSingleExecutionResult(payload, mapResult) }),

@@ -10,6 +10,7 @@ import { type Config, ConfigError, loadConfig, loadEmulatorConfig } from './conf
 import { createEmulator, EMULATOR_KEYS } from './emulator/index.js';
 import { createLogger, type Logger } from './log.js';
 import { parsePersistedOperations } from './security.js';
+import { ListenError } from './server.js';
 import { createGatewayStack, emulatorOptions } from './stack.js';
 import { loadStaticSite } from './static-site.js';
 
@@ -87,8 +88,24 @@ async function main(): Promise<void> {
   }
   const log = createLogger(config.logLevel, writeLine);
   process.on('unhandledRejection', (reason) => log.error('unhandled rejection', { error: reason }));
-  if (process.argv[2] === 'emulator') await runEmulator(log);
-  else await runGateway(config, log);
+  try {
+    if (process.argv[2] === 'emulator') await runEmulator(log);
+    else await runGateway(config, log);
+  } catch (error) {
+    // A port in use is an operator's everyday mistake: one line that names the address, no stack.
+    const listenError = error instanceof ListenError ? error : listenErrorOf(error);
+    if (listenError === null) throw error;
+    process.stderr.write(`${listenError.message}\n`);
+    process.exit(1);
+  }
+}
+
+/** The emulator listens on its own (node:http), so its error arrives as Node raised it. */
+function listenErrorOf(error: unknown): ListenError | null {
+  const { code, address, port } = (error ?? {}) as { code?: unknown; address?: unknown; port?: unknown };
+  if (code !== 'EADDRINUSE' && code !== 'EACCES' && code !== 'EADDRNOTAVAIL') return null;
+  const host = typeof address === 'string' ? address : '?';
+  return new ListenError(`${host.includes(':') ? `[${host}]` : host}:${String(port)}`, code);
 }
 
 await main();

@@ -134,7 +134,8 @@ export function createMetrics(options: MetricsOptions = {}): GatewayMetrics {
   const onCall = (event: CallEvent) => {
     const route = `${event.method} ${event.route}`;
     calls.inc({ route, status: event.status === null ? (event.errorCode ?? 'NONE') : String(event.status) });
-    if (event.errorCode !== 'CIRCUIT_OPEN') callDuration.observe({ route }, event.durationMs / 1000);
+    if (event.errorCode !== 'CIRCUIT_OPEN' && event.errorCode !== 'THROTTLED')
+      callDuration.observe({ route }, event.durationMs / 1000);
   };
 
   const plugin = (): Plugin => ({

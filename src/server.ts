@@ -49,6 +49,46 @@ export interface ServerOptions {
   onDrain?: () => Promise<void>;
   /** The runs page at `/` (web/dist, loaded by `loadStaticSite`); without it `/` is a 404. */
   site?: StaticSite | null;
+  /**
+   * Origins whose pages may open a graphql-ws socket (the CORS origins); `'*'` or omitted: any.
+   * A browser always sends `Origin` with a WebSocket and cross-site pages can open one (no CORS
+   * applies to the upgrade), so a listed set refuses other origins at the upgrade with 403
+   * (cross-site WebSocket hijacking). Requests without `Origin` are not from a browser page: allowed.
+   */
+  allowedOrigins?: '*' | readonly string[];
+}
+
+/** Listening failed because of the address (taken, not ours, not on this host): `message` says which. */
+export class ListenError extends Error {
+  override readonly name = 'ListenError';
+  constructor(
+    readonly address: string,
+    readonly code: string,
+  ) {
+    const why =
+      code === 'EADDRINUSE'
+        ? 'is already in use (another process listens there: stop it, or set PORT)'
+        : code === 'EACCES'
+          ? 'needs privileges this process lacks (use a port above 1023, or set PORT)'
+          : 'is not an address of this host (check HOST)';
+    super(`Cannot listen on ${address}: it ${why}.`);
+  }
+}
+
+const LISTEN_ERROR_CODES = new Set(['EADDRINUSE', 'EACCES', 'EADDRNOTAVAIL']);
+
+function listen(httpServer: Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const failed = (error: NodeJS.ErrnoException) => {
+      const address = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+      reject(error.code && LISTEN_ERROR_CODES.has(error.code) ? new ListenError(address, error.code) : error);
+    };
+    httpServer.once('error', failed);
+    httpServer.listen(port, host, () => {
+      httpServer.off('error', failed);
+      resolve();
+    });
+  });
 }
 
 export interface RunningServer {
@@ -67,6 +107,8 @@ export async function startServer(gateway: Gateway, options: ServerOptions): Pro
   const maxBodyBytes = options.maxBodyBytes ?? 100_000;
   const serveReadRequest = createReadRequestHandler(gateway);
   let stopping = false;
+  /** Open event-stream responses (SSE subscriptions): cut at shutdown, see `stop()`. */
+  const eventStreams = new Set<ServerResponse>();
 
   const httpServer = createHttpServer(async (req, res) => {
     const path = req.url?.split('?')[0];
@@ -93,6 +135,10 @@ export async function startServer(gateway: Gateway, options: ServerOptions): Pro
       return;
     }
     if (path !== undefined && options.site?.handle(req, res, path)) return;
+    if (req.headers.accept?.includes('text/event-stream')) {
+      eventStreams.add(res);
+      res.once('close', () => eventStreams.delete(res));
+    }
     return serveGateway(req, res);
   });
 
@@ -119,10 +165,24 @@ export async function startServer(gateway: Gateway, options: ServerOptions): Pro
   httpServer.keepAliveTimeout = keepAliveMs + 5_000;
   httpServer.headersTimeout = keepAliveMs + 10_000;
 
+  // Listen before the WebSocket server is attached: it re-emits the HTTP server's errors, and a
+  // port in use would otherwise also surface as graphql-ws's "internal error" besides our message.
+  await listen(httpServer, options.port, options.host);
+
+  const allowed =
+    options.allowedOrigins === undefined || options.allowedOrigins === '*' ? null : new Set(options.allowedOrigins);
   const wsServer = new WebSocketServer({
     server: httpServer,
     path: gateway.graphqlEndpoint,
     maxPayload: options.maxPayloadBytes ?? 100_000,
+    verifyClient:
+      allowed === null
+        ? undefined
+        : (info, done) => {
+            const origin = info.req.headers.origin;
+            if (origin === undefined || allowed.has(origin)) done(true);
+            else done(false, 403, 'Origin not allowed');
+          },
   });
   const wsDisposable = useServer<Record<string, unknown>, { requestId: string }>(
     {
@@ -175,13 +235,6 @@ export async function startServer(gateway: Gateway, options: ServerOptions): Pro
     keepAliveMs,
   );
 
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(options.port, options.host, () => {
-      httpServer.off('error', reject);
-      resolve();
-    });
-  });
   const address = httpServer.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
 
@@ -195,6 +248,10 @@ export async function startServer(gateway: Gateway, options: ServerOptions): Pro
       // graphql-ws closes every socket with 1001 "Going away", so clients reconnect elsewhere;
       // closing a socket returns its subscriptions' iterators, which releases their subscribers.
       await wsDisposable.dispose();
+      // Likewise for SSE: cut the streams before the live hub ends their subscriptions, which would
+      // send `complete`, the end of a finished run. A stream cut without it is what graphql-sse's
+      // client (and EventSource) take as a dropped connection, and reconnect.
+      for (const stream of eventStreams) stream.destroy();
       await options.onDrain?.();
       const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       httpServer.closeIdleConnections();

@@ -160,6 +160,7 @@ export async function createGatewayStack(config: Config, deps: GatewayStackDeps)
         // SSE streams are invisible to the server: ending the watches lets their connections finish.
         onDrain: () => live.close(),
         site: deps.site,
+        allowedOrigins: config.corsOrigins,
       });
       return server;
     },

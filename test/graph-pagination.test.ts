@@ -16,6 +16,13 @@ const Jobs = graphql(`
   }
 `);
 
+/** Without totalCount: its probe for evaluation workloads would add calls to the counts. */
+const JobIds = graphql(`
+  query JobIds($first: Int, $after: String) {
+    trainingJobs(first: $first, after: $after) { pageInfo { endCursor } edges { node { jobId } } }
+  }
+`);
+
 const Evaluations = graphql(`
   query EvaluationsPage($first: Int, $after: String, $filter: EvaluationFilter) {
     evaluations(first: $first, after: $after, filter: $filter) {
@@ -82,6 +89,34 @@ describe('connections over page tokens', () => {
     expect(next?.pageInfo.hasPreviousPage).toBe(true);
   });
 
+  it('answers first: 30 after a cursor taken with first: 1 in at most two upstream calls, whatever came before', async () => {
+    let after: string | null | undefined = null;
+    // A cursor with a history: taken after a few pages of one item each.
+    for (let i = 0; i < 3; i++) {
+      after = dataOf(await stack.run(Jobs, { first: 1, after })).trainingJobs?.pageInfo.endCursor;
+    }
+    stack.emulator.resetStats();
+    const page = dataOf(await stack.run(Jobs, { first: 30, after })).trainingJobs;
+    expect(page?.edges.map((edge) => edge.node.jobId)).toEqual(allJobIds.slice(3, 33));
+    expect(stack.calls('GET /jobs')).toBeLessThanOrEqual(2);
+
+    // And across the end of an upstream page: 80 + 30 straddles the 100-item boundary.
+    const large = await startStack({ emulator: { seedJobs: 130 } });
+    try {
+      const ids = await restIds(large, '/jobs', 'jobs', 'job_id');
+      let cursor: string | null | undefined = null;
+      for (const first of [1, 79]) {
+        cursor = dataOf(await large.run(JobIds, { first, after: cursor })).trainingJobs?.pageInfo.endCursor;
+      }
+      large.emulator.resetStats();
+      const straddling = dataOf(await large.run(JobIds, { first: 30, after: cursor })).trainingJobs;
+      expect(straddling?.edges.map((edge) => edge.node.jobId)).toEqual(ids.slice(80, 110));
+      expect(large.calls('GET /jobs')).toBe(2);
+    } finally {
+      await large.close();
+    }
+  });
+
   it('resumes right after a cursor taken from the middle of a page', async () => {
     const page = dataOf(await stack.run(Jobs, { first: 10 })).trainingJobs;
     const middle = page?.edges[3]?.cursor;
@@ -138,11 +173,18 @@ describe('connections over page tokens', () => {
   });
 
   it('says a cursor has expired once the coordinator’s page token has', async () => {
-    const page = dataOf(await stack.run(Jobs, { first: 5 })).trainingJobs;
-    stack.emulator.advance(11 * 60 * 1000);
-    const response = await stack.run(Jobs, { first: 5, after: page?.pageInfo.endCursor });
-    expect(response.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    expect(response.body.errors?.[0]?.message).toMatch(/expired/);
+    // Cursors are read 100 items a page: one that carries a page token sits past the first 100.
+    const large = await startStack({ emulator: { seedJobs: 130 } });
+    try {
+      const page = dataOf(await large.run(JobIds, { first: 100 })).trainingJobs;
+      const deep = dataOf(await large.run(JobIds, { first: 5, after: page?.pageInfo.endCursor })).trainingJobs;
+      large.emulator.advance(11 * 60 * 1000);
+      const response = await large.run(JobIds, { first: 5, after: deep?.pageInfo.endCursor });
+      expect(response.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(response.body.errors?.[0]?.message).toMatch(/expired/);
+    } finally {
+      await large.close();
+    }
   });
 
   it('does not call every 400 on a page with a cursor an expired cursor: only one that names page_token', async () => {

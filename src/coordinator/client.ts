@@ -20,6 +20,7 @@ import {
 } from './breaker.js';
 import { CoordinatorError } from './errors.js';
 import { type CoordinatorEventStream, openEventStream } from './event-stream.js';
+import { createFairShare, type FairShare } from './fair-share.js';
 import { type CoordinatorResponse, readReply } from './reply.js';
 import { createRetryPolicy, type RetryOptions, sleep } from './retry.js';
 
@@ -66,6 +67,20 @@ export interface CoordinatorClientOptions {
   onCall?: (event: CallEvent) => void;
   /** Off unless given. */
   circuitBreaker?: CircuitBreakerOptions;
+  /** How the request pool is shared between credentials (see `fair-share.ts`); defaults from `connections`. */
+  fairShare?: FairShareLimits;
+}
+
+/** The bounds of the per-credential fair share of the request pool. */
+export interface FairShareLimits {
+  /** Calls one credential may have in flight. Default: three quarters of `connections` (at least 1). */
+  perCredential?: number;
+  /** Calls one credential may have waiting for a connection. Default 16 × `connections`. */
+  queuePerCredential?: number;
+  /** Calls waiting for a connection, all credentials together. Default 256 × `connections`. */
+  maxWaiting?: number;
+  /** Credentials with calls in flight or waiting, at most. Default 256. */
+  maxCredentials?: number;
 }
 
 /** Query values: arrays become repeated keys, `undefined` is left out. */
@@ -123,6 +138,8 @@ export interface CoordinatorClient {
    * Optional so that test doubles need not implement it.
    */
   breakerStates?(): BreakerState[];
+  /** Calls in flight and waiting for a connection, and credentials with either (tests, metrics). */
+  fairShareStats?(): { inFlight: number; waiting: number; scopes: number };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -206,6 +223,18 @@ function errorCodeOf(error: unknown): string | null {
   return cause !== undefined && cause !== error ? errorCodeOf(cause) : null;
 }
 
+/**
+ * The fair-share key of a credential. The auth scheme is case-insensitive and whitespace is not
+ * part of the token: `Bearer t` and `bearer  t` share one share, or a caller could multiply its
+ * own by varying them.
+ */
+function scopeKeyOf(credential: string | null): string {
+  if (credential === null) return '';
+  const normalised = credential.trim().replace(/\s+/g, ' ');
+  const space = normalised.indexOf(' ');
+  return space < 0 ? normalised : normalised.slice(0, space).toLowerCase() + normalised.slice(space);
+}
+
 // ---------------------------------------------------------------------------------------------
 // The client
 // ---------------------------------------------------------------------------------------------
@@ -244,8 +273,17 @@ export function createCoordinatorClient(options: CoordinatorClientOptions): Coor
   const breakers = createBreakers(options.circuitBreaker);
   const onCall = options.onCall;
   const ownsDispatcher = options.dispatcher === undefined;
-  const dispatcher: Dispatcher =
-    options.dispatcher ?? new Pool(origin, { connections: options.connections ?? 64, pipelining: 1 });
+  const connections = Math.max(1, options.connections ?? 64);
+  const dispatcher: Dispatcher = options.dispatcher ?? new Pool(origin, { connections, pipelining: 1 });
+  // Never more calls in flight than the pool has connections: a call waits here, in its
+  // credential's queue, rather than inside the pool, where its attempt timer would already run.
+  const share: FairShare = createFairShare({
+    slots: connections,
+    perScope: options.fairShare?.perCredential ?? connections - Math.max(1, Math.floor(connections / 4)),
+    queuePerScope: options.fairShare?.queuePerCredential ?? 16 * connections,
+    maxWaiting: options.fairShare?.maxWaiting ?? 256 * connections,
+    maxScopes: options.fairShare?.maxCredentials ?? 256,
+  });
   let streamDispatcher: Dispatcher | null = options.dispatcher ?? null;
   const routes = new Map<string, CompiledRoute>();
   let closed: Promise<void> | null = null;
@@ -289,6 +327,51 @@ export function createCoordinatorClient(options: CoordinatorClientOptions): Coor
     return fail(call, 'timeout', 'DEADLINE_EXCEEDED', `${call.label} timed out after ${Math.round(ms)} ms`);
   }
 
+  function throttled(call: Call, why: string): CoordinatorError {
+    const error = new CoordinatorError({
+      kind: 'throttled',
+      code: 'THROTTLED',
+      message: `Too many coordinator calls at once for this credential: ${why}. Retry shortly, or send fewer requests in parallel.`,
+      method: call.method,
+      route: call.label,
+      retryAfterSeconds: 1,
+    });
+    return error;
+  }
+
+  /**
+   * Waits for a connection of this credential's share; rejects when the caller aborts, when its
+   * time runs out first, or at once when its queue is full. Nothing here feeds the breaker: the
+   * coordinator was not asked.
+   */
+  function queued(call: Call, key: string, waiting: { granted: Promise<void>; cancel: () => boolean }, until: number) {
+    return new Promise<void>((resolve, reject) => {
+      const watchers = call.signal === undefined ? null : abortWatchers(call.signal);
+      const done = () => {
+        clearTimeout(timer);
+        watchers?.delete(onAbort);
+      };
+      const giveUp = (error: CoordinatorError) => {
+        done();
+        // Granted in the meantime: the slot is ours, and must go back.
+        if (!waiting.cancel()) share.release(key);
+        reject(error);
+      };
+      const onAbort = () => giveUp(aborted(call));
+      const timer = setTimeout(
+        () => giveUp(throttled(call, 'its share of connections stayed busy until the request’s deadline')),
+        Math.max(0, until - Date.now()),
+      );
+      watchers?.add(onAbort);
+      waiting.granted.then(() => {
+        if (!waiting.cancel()) {
+          done();
+          resolve();
+        }
+      });
+    });
+  }
+
   /** A reply of any status, body read in full. */
   function replied<T>(call: Call, status: number, headers: Dispatcher.ResponseData['headers'], text: string) {
     const reply = readReply<T>(call, status, headers, text);
@@ -311,7 +394,9 @@ export function createCoordinatorClient(options: CoordinatorClientOptions): Coor
         ok: false,
         error: timedOut(call, timedOutAfter ?? timeoutMs),
         retriable: true,
-        breaker: 'upstream_failure',
+        // An attempt cut short by the caller's deadline or the retry budget says nothing about the
+        // coordinator: only one that had the full attempt timeout counts against its route.
+        breaker: timedOutAfter === null || timedOutAfter >= timeoutMs ? 'upstream_failure' : 'aborted',
       };
     }
     const retriable = retry.retriesNetworkCode(code);
@@ -379,22 +464,51 @@ export function createCoordinatorClient(options: CoordinatorClientOptions): Coor
     };
     if (closed !== null) throw fail(call, 'network', 'UNAVAILABLE', `${call.label}: the coordinator client is closed`);
 
+    const scopeKey = scopeKeyOf(o.credential);
     const startedAt = Date.now();
     const budgetEnd = Math.min(startedAt + retry.maxTotalMs, o.deadline ?? Number.POSITIVE_INFINITY);
     const attempts = retry.attempts(o.method);
 
     for (let attempt = 1; ; attempt++) {
       if (o.signal?.aborted) throw aborted(call);
-      const remaining = budgetEnd - Date.now();
-      if (remaining <= 0) throw timedOut(call, Date.now() - startedAt);
+      if (budgetEnd - Date.now() <= 0) throw timedOut(call, Date.now() - startedAt);
+      const slot = share.acquire(scopeKey);
+      if (slot.granted === false) {
+        const error = throttled(
+          call,
+          slot.refusal === 'queue_full'
+            ? 'its share of the connections is in use and its queue is full'
+            : 'the gateway has as many calls waiting for the coordinator as it can hold',
+        );
+        report(call, attempt, performance.now(), null, error.code);
+        throw error;
+      }
+      if (slot.granted !== true) {
+        try {
+          await queued(call, scopeKey, slot, budgetEnd);
+        } catch (error) {
+          if (error instanceof CoordinatorError && error.kind === 'throttled') {
+            report(call, attempt, performance.now(), null, error.code);
+          }
+          throw error;
+        }
+      }
+      // Asked only once a connection is ours: a half-open breaker's probe must actually go out.
       const rejected = breakers.admit(call.method, call.label);
       if (rejected !== null) {
+        share.release(scopeKey);
         report(call, attempt, performance.now(), null, rejected.code);
         throw rejected;
       }
 
       const started = performance.now();
-      const outcome = await attemptOnce<T>(call, Math.min(timeoutMs, remaining));
+      const remaining = budgetEnd - Date.now();
+      let outcome: Attempt<T>;
+      try {
+        outcome = await attemptOnce<T>(call, Math.max(1, Math.min(timeoutMs, remaining)));
+      } finally {
+        share.release(scopeKey);
+      }
       breakers.record(call.label, outcome.ok ? 'success' : outcome.breaker);
       if (outcome.ok) {
         report(call, attempt, started, outcome.response.status);
@@ -442,6 +556,7 @@ export function createCoordinatorClient(options: CoordinatorClientOptions): Coor
     request,
     stream,
     breakerStates: () => breakers.states(),
+    fairShareStats: () => share.stats(),
     close(): Promise<void> {
       if (closed === null) {
         // Open streams are cut rather than waited for: they would never end on their own.

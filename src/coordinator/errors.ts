@@ -7,9 +7,18 @@ import type { RateLimitInfo } from './domain.js';
  * - `network`: no usable reply (connection refused or reset, socket closed);
  * - `malformed`: a reply whose body is not the JSON the contract promises (any status);
  * - `aborted`: the caller's signal fired;
- * - `circuit_open`: the client refused to call an upstream that keeps failing.
+ * - `circuit_open`: the client refused to call an upstream that keeps failing;
+ * - `throttled`: the caller's credential has its fair share of the connection pool in use and
+ *   too many calls waiting (or waited past its deadline): the coordinator was never asked.
  */
-export type CoordinatorErrorKind = 'http' | 'timeout' | 'network' | 'malformed' | 'aborted' | 'circuit_open';
+export type CoordinatorErrorKind =
+  | 'http'
+  | 'timeout'
+  | 'network'
+  | 'malformed'
+  | 'aborted'
+  | 'circuit_open'
+  | 'throttled';
 
 /** One field-level problem from a 400/422 reply. */
 export interface CoordinatorErrorDetail {
@@ -53,7 +62,7 @@ export class CoordinatorError extends Error {
   /**
    * `error.code` from the body for `http` (NOT_FOUND, RATE_LIMITED, UNAVAILABLE, ...), derived from
    * the status when the body has none; synthetic otherwise: DEADLINE_EXCEEDED (timeout),
-   * UNAVAILABLE (network), MALFORMED_RESPONSE, ABORTED, CIRCUIT_OPEN.
+   * UNAVAILABLE (network), MALFORMED_RESPONSE, ABORTED, CIRCUIT_OPEN, THROTTLED.
    */
   readonly code: string;
   /** `meta.request_id` of the reply, or its `X-Request-Id` header: what support asks for. */

@@ -8,14 +8,16 @@ import DataloaderPlugin from '@pothos/plugin-dataloader';
 import RelayPlugin from '@pothos/plugin-relay';
 import { GraphQLError, type GraphQLField, getNamedType, isLeafType, isObjectType, Kind } from 'graphql';
 import type { Context } from '../context.js';
-import { decodeCheckedGlobalID } from './ids.js';
+import { gatewayError } from '../errors.js';
+import { decodeCheckedGlobalID, MAX_NODE_IDS } from './ids.js';
 import { DEFAULT_FIRST, MAX_FIRST } from './pagination.js';
 
 /**
  * The estimated cost of one field, for the cost limit (`MAX_COST`, enforced by `src/security.ts`
  * before execution): scalars are free, every object costs 1, and a connection multiplies the
  * cost of its selection by `first` (clamped to 0-100: an out-of-range `first` is reported by the
- * resolver as BAD_USER_INPUT, not as a cost). `nodes(ids)` multiplies by the number of ids.
+ * resolver as BAD_USER_INPUT, not as a cost). `nodes(ids)` costs one per id (each is a lookup of
+ * its own upstream, whatever is selected, even just `id`) and multiplies its selection by their number.
  * Roughly: how many objects the operation may load, i.e. what it costs the coordinator.
  */
 function fieldCost(
@@ -29,7 +31,7 @@ function fieldCost(
     const first = typeof args.first === 'number' ? args.first : DEFAULT_FIRST;
     return { field: 1, multiplier: Math.min(MAX_FIRST, Math.max(0, first)) };
   }
-  if (Array.isArray(args.ids)) return { field: 1, multiplier: args.ids.length };
+  if (Array.isArray(args.ids)) return { field: Math.max(1, args.ids.length), multiplier: args.ids.length };
   return { field: 1, multiplier: 1 };
 }
 
@@ -59,6 +61,16 @@ export const builder = new SchemaBuilder<SchemaTypes>({
     edgesFieldOptions: { nullable: false },
     nodeFieldOptions: { nullable: false },
     decodeGlobalID: decodeCheckedGlobalID,
+    nodesQueryOptions: {
+      description: `Nodes by global ID, in the order asked (null where one cannot be read). At most ${MAX_NODE_IDS} IDs.`,
+      resolve: (_root, args, _context, _info, resolveNodes) => {
+        // Every distinct id is a coordinator call of its own: a bound no client can raise.
+        if (args.ids.length > MAX_NODE_IDS) {
+          throw gatewayError('BAD_USER_INPUT', `Ask for at most ${MAX_NODE_IDS} IDs at once (got ${args.ids.length}).`);
+        }
+        return resolveNodes(args.ids);
+      },
+    },
   },
 });
 

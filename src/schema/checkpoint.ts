@@ -1,7 +1,7 @@
 /** Checkpoint: a saved state of a training job, addressable as a node through its job. */
 
 import type { Context } from '../context.js';
-import type { Checkpoint } from '../coordinator/domain.js';
+import type { Checkpoint, TrainingJob } from '../coordinator/domain.js';
 import { gatewayError } from '../errors.js';
 import { builder } from './builder.js';
 import { loadEach } from './loaders.js';
@@ -17,7 +17,17 @@ async function loadCheckpoint(key: string, context: Context): Promise<Checkpoint
   const jobId = key.slice(0, slash);
   const checkpointId = key.slice(slash + 1);
   if (slash < 1 || !checkpointId) throw gatewayError('BAD_USER_INPUT', 'Malformed Checkpoint ID.');
-  const job = await TrainingJobRef.getDataloader(context).load(jobId);
+  let job: TrainingJob;
+  try {
+    job = await TrainingJobRef.getDataloader(context).load(jobId);
+  } catch (error) {
+    // The job loader hands every caller the same error object, and `node`/`nodes` brand each
+    // result with its type: a job and its checkpoint asked together would brand that one object
+    // as TrainingJob and as Checkpoint, which Pothos refuses ("Cannot redefine property") and
+    // which would fail the whole `nodes` list. The checkpoint gets an error of its own, the same
+    // in every other respect (class, code, message, upstream request id).
+    throw error instanceof Error ? (Object.create(error) as Error) : error;
+  }
   const checkpoint = job.checkpoints.find((candidate) => candidate.checkpointId === checkpointId);
   // A coordinator that sends no checkpoints list says nothing about them: the checkpoint is known by
   // its ids only (an evaluation names it), and its details are unknown rather than invented.

@@ -183,7 +183,7 @@ builder.queryFields((t) => ({
         filter: t.arg({ type: EvaluationFilter, required: false }),
         orderBy: t.arg({ type: ListOrderEnum, required: false, defaultValue: 'created_at desc' }),
       },
-      resolve: (_root, args, context) => {
+      resolve: (_root, args, context, info) => {
         const jobId = args.filter?.jobId == null ? undefined : parseId(args.filter.jobId, 'TrainingJob');
         const labels = checkLabelFilter(args.filter?.labels);
         const listing = evaluationListing(context, { jobId, status: args.filter?.status, orderBy: args.orderBy });
@@ -196,6 +196,7 @@ builder.queryFields((t) => ({
                 return settled.map((result) => result.status === 'fulfilled' && hasLabels(result.value, labels));
               })
             : listing,
+          info,
         );
       },
     },

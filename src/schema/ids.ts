@@ -9,6 +9,9 @@ import { gatewayError } from '../errors.js';
 /** The types a global ID may name. */
 export const NODE_TYPENAMES = new Set(['TrainingJob', 'Evaluation', 'Checkpoint', 'ClusterNode']);
 
+/** Most IDs one `nodes(ids:)` takes: as many as the largest page (`first: 100`). */
+export const MAX_NODE_IDS = 100;
+
 /** Longest ID accepted: a global ID of the longest coordinator id, with room to spare. */
 export const MAX_GLOBAL_ID_LENGTH = 256;
 
@@ -38,5 +41,19 @@ export function decodeCheckedGlobalID(globalID: string): { typename: string; id:
   if (!NODE_TYPENAMES.has(decoded.typename)) {
     throw gatewayError('BAD_USER_INPUT', `"${globalID.slice(0, 64)}" is not the ID of a node of this API.`);
   }
-  return { typename: decoded.typename, id: checkCoordinatorId(decoded.id, decoded.typename) };
+  return { typename: decoded.typename, id: checkNodeKey(decoded.id, decoded.typename) };
+}
+
+/**
+ * A node's key as its global ID carries it: a coordinator id, or for a Checkpoint (unique only
+ * within its job) `jobId/checkpointId`, each part a coordinator id. The `/` never reaches a URL:
+ * the checkpoint loader splits the key and calls with the job id alone.
+ */
+function checkNodeKey(key: string, typename: string): string {
+  if (typename !== 'Checkpoint') return checkCoordinatorId(key, typename);
+  const slash = key.indexOf('/');
+  if (slash < 1) throw gatewayError('BAD_USER_INPUT', `"${key.slice(0, 64)}" is not a Checkpoint ID.`);
+  checkCoordinatorId(key.slice(0, slash), typename);
+  checkCoordinatorId(key.slice(slash + 1), typename);
+  return key;
 }

@@ -6,8 +6,15 @@
  * digest of the listing's identity (kind, filters, order). `after` re-reads that page and resumes
  * right after the edge; `first` may span several upstream pages. The edge at the end of a page
  * points at the start of the next page instead, so turning a page costs one upstream call.
+ *
+ * A page token only works with the page size it came from, so a cursor fixes the upstream page
+ * size of every page read after it. Pages whose cursors a client takes are read 100 items at a
+ * time (the largest `first`): resuming any such cursor with any `first` then costs at most two
+ * upstream calls (the rest of its page and the next), where a cursor taken with `first: 1` would
+ * otherwise make `first: 30` cost 30 calls. Pages no cursor escapes from keep `first` as their size.
  */
 import { createHash } from 'node:crypto';
+import { type GraphQLResolveInfo, Kind, type SelectionSetNode } from 'graphql';
 import type { Page } from '../coordinator/domain.js';
 import { CoordinatorError } from '../coordinator/errors.js';
 import { gatewayError } from '../errors.js';
@@ -172,13 +179,46 @@ function lazyEdge<T>(node: T, position: Position): { node: T; cursor: string } {
   };
 }
 
-/** Resolves a forward connection over `listing`, calling the coordinator as few times as possible. */
-export async function resolvePageTokenConnection<T>(args: ConnectionArgs, listing: Listing<T>): Promise<Connection<T>> {
+/** Fields of a connection that hand out cursors, under the connection field that holds them. */
+const CURSOR_FIELDS: Readonly<Record<string, ReadonlySet<string>>> = {
+  edges: new Set(['cursor']),
+  pageInfo: new Set(['startCursor', 'endCursor']),
+};
+
+/** True when the connection field being resolved selects a cursor (fragments included). */
+export function selectsCursor(info: GraphQLResolveInfo): boolean {
+  const within = (set: SelectionSetNode | undefined, names: ReadonlySet<string> | null, seen: Set<string>): boolean =>
+    set?.selections.some((selection) => {
+      if (selection.kind === Kind.FIELD) {
+        const name = selection.name.value;
+        if (names !== null) return names.has(name);
+        const inner = CURSOR_FIELDS[name];
+        return inner !== undefined && within(selection.selectionSet, inner, seen);
+      }
+      if (selection.kind === Kind.INLINE_FRAGMENT) return within(selection.selectionSet, names, seen);
+      const fragment = selection.name.value;
+      if (seen.has(fragment)) return false;
+      seen.add(fragment);
+      return within(info.fragments[fragment]?.selectionSet, names, seen);
+    }) ?? false;
+  return info.fieldNodes.some((node) => within(node.selectionSet, null, new Set()));
+}
+
+/**
+ * Resolves a forward connection over `listing`, calling the coordinator as few times as possible.
+ * `info` tells whether the client takes cursors (see the module comment); without it pages are
+ * read `first` items at a time.
+ */
+export async function resolvePageTokenConnection<T>(
+  args: ConnectionArgs,
+  listing: Listing<T>,
+  info?: GraphQLResolveInfo,
+): Promise<Connection<T>> {
   const first = validateArgs(args);
   const digest = digestOf(listing.identity);
   let token: string | null = null;
   let start = 0;
-  let size = listing.scan?.pageSize ?? first;
+  let size = listing.scan?.pageSize ?? (info !== undefined && selectsCursor(info) ? MAX_FIRST : first);
   if (args.after != null) {
     const position = decodeCursor(args.after);
     if (position.digest !== digest) {

@@ -171,10 +171,11 @@ TrainingJobRef.implement({
           filter: t.arg({ type: EvaluationFilterForJob, required: false }),
           orderBy: t.arg({ type: ListOrderEnum, required: false }),
         },
-        resolve: (job, args, context) =>
+        resolve: (job, args, context, info) =>
           resolvePageTokenConnection(
             args,
             evaluationListing(context, { jobId: job.jobId, status: args.filter?.status, orderBy: args.orderBy }),
+            info,
           ),
       },
       EvaluationConnection,
@@ -218,7 +219,7 @@ builder.queryFields((t) => ({
         filter: t.arg({ type: TrainingJobFilter, required: false }),
         orderBy: t.arg({ type: ListOrderEnum, required: false, defaultValue: 'created_at desc' }),
       },
-      resolve: (_root, args, context) => {
+      resolve: (_root, args, context, info) => {
         const status = checkStatusFilter(args.filter?.status);
         const labels = checkLabelFilter(args.filter?.labels);
         const orderBy = args.orderBy ?? 'created_at desc';
@@ -228,6 +229,7 @@ builder.queryFields((t) => ({
           labels
             ? filteredListing(listing, labels, (jobs) => jobs.map((job) => hasLabels(job.labels, labels)))
             : listing,
+          info,
         );
       },
     },
