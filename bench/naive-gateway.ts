@@ -15,13 +15,11 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSchema, createYoga } from 'graphql-yoga';
 import { Pool } from 'undici';
-import { evaluatedJobOf, evaluationIdOf } from './lib/evaluation-record.js';
+import { type Json, type PeerSource, peerResolvers, peerTypeDefs } from './lib/peer-schema.js';
 
 const upstream = new URL(process.env.UPSTREAM_URL ?? 'http://127.0.0.1:4010/v1/modules/scaimind');
 const basePath = upstream.pathname.replace(/\/+$/, '');
 const pool = new Pool(upstream.origin, { connections: Number(process.env.NAIVE_CONNECTIONS ?? 64), pipelining: 1 });
-
-type Json = Record<string, unknown>;
 
 async function get(path: string, authorization: string | null): Promise<Json> {
   const headers: Record<string, string> = { accept: 'application/json' };
@@ -36,81 +34,18 @@ interface Ctx {
   request: Request;
 }
 
-const auth = (ctx: Ctx) => ctx.request.headers.get('authorization');
-const connection = (items: Json[], total: unknown) => ({
-  totalCount: typeof total === 'number' ? total : null,
-  edges: items.map((node) => ({ node })),
-});
+/** One REST call per read, with the caller's token: no loader, no coalescing. */
+const sourceOf = (ctx: Ctx): PeerSource => {
+  const authorization = ctx.request.headers.get('authorization');
+  return {
+    getJob: (id) => get(`/jobs/${encodeURIComponent(id)}`, authorization),
+    listJobs: (first) => get(`/jobs?page_size=${first}`, authorization),
+    listEvaluations: (jobId, first) =>
+      get(`/evaluations?job_id=${encodeURIComponent(jobId)}&page_size=${first}`, authorization),
+  };
+};
 
-const schema = createSchema<Ctx>({
-  typeDefs: /* GraphQL */ `
-    type Query {
-      trainingJob(id: ID!): TrainingJob
-      trainingJobs(first: Int): TrainingJobConnection
-    }
-    type TrainingJobConnection { totalCount: Int edges: [TrainingJobEdge!]! }
-    type TrainingJobEdge { node: TrainingJob! }
-    type TrainingJob {
-      id: ID!
-      jobId: String!
-      name: String
-      status: String!
-      progress: Progress
-      evaluations(first: Int): EvaluationConnection
-    }
-    type Progress { fraction: Float }
-    type EvaluationConnection { totalCount: Int edges: [EvaluationEdge!]! }
-    type EvaluationEdge { node: Evaluation! }
-    type Evaluation {
-      evaluationId: String!
-      status: String!
-      job: TrainingJob
-      benchmarks: [Benchmark!]!
-    }
-    type Benchmark { name: String! score: Float }
-  `,
-  resolvers: {
-    Query: {
-      trainingJob: (_root: unknown, args: { id: string }, ctx: Ctx) =>
-        get(`/jobs/${encodeURIComponent(args.id)}`, auth(ctx)),
-      trainingJobs: async (_root: unknown, args: { first?: number | null }, ctx: Ctx) => {
-        const data = await get(`/jobs?page_size=${args.first ?? 20}`, auth(ctx));
-        return connection(data.jobs as Json[], data.total_count);
-      },
-    },
-    TrainingJob: {
-      id: (job: Json) => job.job_id,
-      jobId: (job: Json) => job.job_id,
-      progress: (job: Json) => job.progress ?? null,
-      evaluations: async (job: Json, args: { first?: number | null }, ctx: Ctx) => {
-        const data = await get(
-          `/evaluations?job_id=${encodeURIComponent(String(job.job_id))}&page_size=${args.first ?? 20}`,
-          auth(ctx),
-        );
-        // Listed as job-shaped workload records under `jobs` (older coordinators: `evaluations`).
-        return connection((data.jobs ?? data.evaluations) as Json[], data.total_count);
-      },
-    },
-    Progress: {
-      fraction: (p: Json) =>
-        typeof p.current_step === 'number' && typeof p.total_steps === 'number' && p.total_steps > 0
-          ? Math.min(1, p.current_step / p.total_steps)
-          : null,
-    },
-    Evaluation: {
-      evaluationId: evaluationIdOf,
-      // One GET per evaluation, even when the job was listed a moment ago: what loaders prevent.
-      job: (e: Json, _args: unknown, ctx: Ctx) => get(`/jobs/${encodeURIComponent(evaluatedJobOf(e))}`, auth(ctx)),
-      benchmarks: (e: Json) => {
-        const results = (e.results as Json[] | undefined) ?? [];
-        return ((e.benchmarks as Json[] | undefined) ?? []).map((b) => ({
-          name: b.name,
-          score: results.find((r) => r.benchmark === b.name)?.score ?? null,
-        }));
-      },
-    },
-  },
-});
+const schema = createSchema<Ctx>({ typeDefs: peerTypeDefs, resolvers: peerResolvers(sourceOf) });
 
 const yoga = createYoga<Ctx>({ schema, graphqlEndpoint: '/graphql', landingPage: false, graphiql: false });
 const server = createServer(yoga);

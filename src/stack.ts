@@ -43,6 +43,8 @@ export interface GatewayStackDeps {
   leaseTtlMs?: number;
   /** Tuning of the job-stream relays (defaults: `DEFAULT_STREAM_SETTINGS`). */
   streams?: Partial<StreamSettings>;
+  /** Resources one instance polls at once (default 1000; one more watch fails). */
+  maxPollers?: number;
   /** The runs page served at `/` (`main.ts` loads web/dist); without it `/` is a 404. */
   site?: StaticSite | null;
   /** How long `stop()` waits for in-flight HTTP requests before closing their connections. */
@@ -110,6 +112,7 @@ export async function createGatewayStack(config: Config, deps: GatewayStackDeps)
     fetch: coordinatorPollFetch(client, config.requestTimeoutMs),
     open: coordinatorStreamOpen(client),
     streams: deps.streams,
+    maxPollers: deps.maxPollers,
     pollIntervalMs: config.pollIntervalMs,
     pollMaxIntervalMs: config.pollMaxIntervalMs,
     pollGiveUpMs: config.pollGiveUpMs,

@@ -210,6 +210,13 @@ describe('live hub (in-memory)', () => {
     expect(hub.stats()).toEqual({ pollers: 0, subscribers: 0, relays: 0, streamWatchers: 0 });
   });
 
+  /**
+   * Gaps between the reads from index `from` on. A timer never fires (more than a millisecond)
+   * early, so a gap's lower bound holds however busy the machine is; upper bounds would not.
+   */
+  const gapsSince = (upstream: FakeUpstream, from: number) =>
+    upstream.readTimes.slice(from + 1).map((at, i) => at - (upstream.readTimes[from + i] as number));
+
   it('backs off during an outage and honours Retry-After', async () => {
     const upstream = createFakeUpstream();
     upstream.evaluations.set('e1', fakeEvaluation('e1', 'EVALUATING'));
@@ -217,18 +224,19 @@ describe('live hub (in-memory)', () => {
     const events = iterate(hub, 'e1');
     await nextValue(events);
     upstream.failWith = httpError(503);
-    upstream.calls.clear();
-    await sleep(300);
-    // 20 ms base: without backoff ~15 reads; with 40, 80, 160 ms backoff at most 4.
-    expect(upstream.totalCalls()).toBeLessThanOrEqual(4);
-    expect(upstream.totalCalls()).toBeGreaterThanOrEqual(2);
+    const outageFrom = upstream.readTimes.length;
+    await eventually(() => upstream.readTimes.length >= outageFrom + 5, 'four reads into the outage');
+    // 20 ms base doubling per failure (40, 80, 160 ms ...), ±15 % jitter.
+    const gaps = gapsSince(upstream, outageFrom).slice(0, 4);
+    gaps.forEach((gap, i) => {
+      expect(gap).toBeGreaterThanOrEqual(INTERVAL * 2 ** (i + 1) * 0.85 - 1);
+    });
 
     upstream.failWith = httpError(429, 1);
-    await eventually(() => upstream.totalCalls() >= 1 && hub.stats().pollers === 1, 'poller alive');
-    upstream.calls.clear();
-    await sleep(600);
-    // A 429 asks for 1 s: at most the read already scheduled before it happens in 600 ms.
-    expect(upstream.totalCalls()).toBeLessThanOrEqual(1);
+    const limitedFrom = upstream.readTimes.length;
+    await eventually(() => upstream.readTimes.length >= limitedFrom + 2, 'a read after the 429', 10_000);
+    // The 429 asked for 1 s: the read after it waits at least that long.
+    expect(gapsSince(upstream, limitedFrom)[0]).toBeGreaterThanOrEqual(999);
     await events.return?.();
   });
 
@@ -240,14 +248,18 @@ describe('live hub (in-memory)', () => {
     const hub = hubFor(upstream, { pollMaxIntervalMs: 1000 });
     const events = iterate(hub, 'e1');
     await nextValue(events);
-    upstream.calls.clear();
-    await sleep(500);
-    expect(upstream.totalCalls()).toBeLessThanOrEqual(3);
+    const lowFrom = upstream.readTimes.length - 1;
+    await eventually(() => upstream.readTimes.length >= lowFrom + 3, 'two reads on a low budget');
+    for (const gap of gapsSince(upstream, lowFrom)) expect(gap).toBeGreaterThanOrEqual(250 * 0.85 - 1);
+
+    // With the budget back, reads return to the 20 ms interval (well under the stretched 212 ms).
     upstream.rateLimit = { limit: 60, remaining: 50, resetSeconds: 0.5 };
-    await sleep(400);
-    upstream.calls.clear();
-    await sleep(200);
-    expect(upstream.totalCalls()).toBeGreaterThanOrEqual(5);
+    const healthyFrom = upstream.readTimes.length;
+    await eventually(
+      () => gapsSince(upstream, healthyFrom).some((gap) => gap < 150),
+      'reads at the normal interval again',
+      10_000,
+    );
     await events.return?.();
   });
 

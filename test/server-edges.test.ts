@@ -7,10 +7,11 @@
 import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { type RunningServer, startServer } from '../src/server.js';
-import { type Stack, startStack } from './support/stack.js';
+import { EMULATOR_KEYS, type Stack, startStack } from './support/stack.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -96,5 +97,49 @@ describe('graphql-ws upgrade and the Origin header', () => {
 
   it('lets any origin in when CORS allows any', async () => {
     expect(await upgrade(open.url, 'https://evil.example')).toBe(101);
+  });
+});
+
+describe('auth wording: no credential vs a rejected one, over HTTP and graphql-ws', () => {
+  let stack: Stack;
+  let server: RunningServer;
+  beforeAll(async () => {
+    stack = await startStack({ defaultCredential: null });
+    server = await startServer(stack.gateway, { host: '127.0.0.1', port: 0 });
+  });
+  afterAll(async () => {
+    await server.stop();
+    await stack.close();
+  });
+
+  const MISSING = /^Authentication required: send "Authorization: Bearer/;
+  const REJECTED = /^The coordinator rejected this credential/;
+
+  async function overWs(authorization: string | null): Promise<string | undefined> {
+    const client = createClient({
+      url: server.url.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      connectionParams: authorization ? { authorization } : {},
+      retryAttempts: 0,
+    });
+    try {
+      const result = await client.iterate({ query: '{ queue { depth } }' }).next();
+      return (result.value as { errors?: Array<{ message: string }> } | undefined)?.errors?.[0]?.message;
+    } finally {
+      await client.dispose();
+    }
+  }
+
+  it('says a missing credential is required and a refused one was rejected', async () => {
+    const missing = await stack.run('{ queue { depth } }');
+    expect(missing.body.errors?.[0]?.message).toMatch(MISSING);
+    const rejected = await stack.run('{ queue { depth } }', undefined, { headers: { authorization: 'Bearer nope' } });
+    expect(rejected.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(rejected.body.errors?.[0]?.message).toMatch(REJECTED);
+
+    expect(await overWs(null)).toMatch(MISSING);
+    expect(await overWs('Bearer nope')).toMatch(REJECTED);
+    // A valid key of course works.
+    expect(await overWs(`Bearer ${EMULATOR_KEYS.viewer}`)).toBeUndefined();
   });
 });

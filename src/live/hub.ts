@@ -97,6 +97,11 @@ export interface LiveHubOptions {
   pollIntervalMs: number;
   pollMaxIntervalMs: number;
   pollGiveUpMs: number;
+  /**
+   * Resources one instance polls at once (default 1000): a bound no client can push, like the
+   * streams' `maxTopics`. One more watch fails with UPSTREAM_UNAVAILABLE.
+   */
+  maxPollers?: number;
   /** Default: in-process. Pass the Redis one (and a Redis lease store) to spread over instances. */
   pubsub?: LivePubSub<LiveMessage>;
   lease?: LeaseStore;
@@ -135,6 +140,7 @@ export function createLiveHub(options: LiveHubOptions): PollingLiveHub {
     pubsub,
     lease,
     leaseTtlMs,
+    maxTopics: options.maxPollers ?? 1000,
     log: options.log,
     random: options.random,
   });

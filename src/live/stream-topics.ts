@@ -9,13 +9,13 @@
  * ahead and is told how many items it missed. Items are ordered and deduplicated by their upstream
  * sequence, so a lease hand-over (two holders for a moment) or a reconnect never repeats one.
  */
-import { GraphQLError } from 'graphql';
-import { gatewayError } from '../errors.js';
+import type { GraphQLError } from 'graphql';
 import type { Logger } from '../log.js';
+import type { LiveHub } from './hub.js';
 import type { LeaseStore } from './lease.js';
-import { createLeaseLoop, type LeaseLoop } from './lease-loop.js';
 import type { LivePubSub } from './pubsub.js';
 import { createRelay, isNewer, type Relay } from './relay.js';
+import { createTopicTable, errorFor, errorMessage, type SharedTopic } from './topic-table.js';
 import type { LiveMessage, StreamBatch, StreamItem, StreamKind, StreamStart, Watcher } from './types.js';
 import type { StreamOpen } from './upstream.js';
 
@@ -48,18 +48,14 @@ export interface StreamTopicsOptions {
 }
 
 export interface StreamTopics {
-  watch<K extends StreamKind>(
-    kind: K,
-    jobId: string,
-    start: StreamStart,
-    watcher: Watcher,
-  ): AsyncIterable<StreamBatch<StreamItem[K]>>;
+  /** What `LiveHub.watchStream` serves. */
+  watch: LiveHub['watchStream'];
   /**
    * What the gateway holds of a job's stream for one credential scope, without any upstream call:
    * this instance's window while the stream is watched here, else the shared journal (which
    * outlives the last watcher by `journalTtlMs`).
    */
-  recent<K extends StreamKind>(kind: K, jobId: string, credentialScope: string): Promise<StreamItem[K][]>;
+  recent: LiveHub['recentStream'];
   /** Upstream connections opened by this instance's relays so far. */
   readonly connections: number;
   /** Topics (kind:scope:job) this instance currently reads upstream. */
@@ -81,8 +77,7 @@ interface Cursor {
   ended: boolean;
 }
 
-interface Topic {
-  key: string;
+interface Topic extends SharedTopic<Cursor> {
   kind: StreamKind;
   jobId: string;
   credential: string;
@@ -93,31 +88,47 @@ interface Topic {
   /** Watchers may get their first event: the window holds what upstream had when we connected. */
   ready: boolean;
   done: boolean;
-  error: GraphQLError | null;
-  cursors: Set<Cursor>;
-  relay: Relay | null;
-  lease: LeaseLoop;
-  unsubscribe: (() => Promise<void>) | null;
+  error: Pick<GraphQLError, 'message' | 'extensions'> | null;
   wakeTimer: ReturnType<typeof setTimeout> | null;
-  closed: boolean;
 }
-
-const SHUTTING_DOWN = 'The gateway is shutting down; subscribe again.';
 
 export function createStreamTopics(options: StreamTopicsOptions): StreamTopics {
   const { instanceId, pubsub, log } = options;
   // Retained markers ("a reader is connected", "done") live as long as the holder's lease could.
   const retainMs = options.leaseTtlMs * 2 + options.idleTimeoutMs;
-  const topics = new Map<string, Topic>();
-  const cleanups = new Map<string, Promise<void>>();
-  let watcherCount = 0;
   let connections = 0;
-  let closed = false;
+
+  const table = createTopicTable<Topic, Cursor>({
+    instanceId,
+    pubsub,
+    lease: options.lease,
+    leaseTtlMs: options.leaseTtlMs,
+    maxTopics: options.maxTopics,
+    what: 'stream',
+    messages: {
+      tooMany: 'Too many job streams are open on this gateway; try again later.',
+      unavailable: 'Live streams are unavailable right now; subscribe again.',
+    },
+    log,
+    reader: relayOf,
+    onMessage,
+    catchUp,
+    onOpenFailed: onError,
+    onClose(topic) {
+      if (topic.wakeTimer) clearTimeout(topic.wakeTimer);
+      topic.wakeTimer = null;
+    },
+    onShutdown(topic) {
+      topic.done = true;
+      topic.ready = true;
+      wakeAll(topic);
+    },
+  });
 
   const head = (topic: Topic) => topic.base + topic.window.length;
 
   function wakeAll(topic: Topic): void {
-    for (const cursor of topic.cursors) {
+    for (const cursor of topic.members) {
       const wake = cursor.wake;
       cursor.wake = null;
       wake?.();
@@ -171,15 +182,14 @@ export function createStreamTopics(options: StreamTopicsOptions): StreamTopics {
     wakeAll(topic);
   }
 
-  function onError(topic: Topic, error: GraphQLError): void {
+  function onError(topic: Topic, error: Pick<GraphQLError, 'message' | 'extensions'>): void {
     if (topic.closed || topic.error) return;
     topic.error = error;
     topic.ready = true;
     wakeAll(topic);
   }
 
-  function onMessage(topic: Topic, message: LiveMessage, retained = false): void {
-    if (message.from === instanceId && !retained) return;
+  function onMessage(topic: Topic, message: LiveMessage): void {
     switch (message.type) {
       case 'items':
         // Published only once the holder's backlog was complete: whatever it carries is ready.
@@ -190,7 +200,7 @@ export function createStreamTopics(options: StreamTopicsOptions): StreamTopics {
         onDone(topic);
         return;
       case 'error':
-        onError(topic, new GraphQLError(message.error.message, { extensions: message.error.extensions }));
+        onError(topic, message.error);
         return;
       case 'snapshot':
         return;
@@ -199,13 +209,11 @@ export function createStreamTopics(options: StreamTopicsOptions): StreamTopics {
 
   function publish(topic: Topic, message: LiveMessage, entries?: readonly Item[]): void {
     const journal = entries?.length ? { entries, maxEntries: options.window, ttlMs: options.journalTtlMs } : undefined;
-    pubsub
-      .publish(topic.key, message, retainMs, journal)
-      .catch((error: unknown) => log?.warn('live: stream publish failed', { error }));
+    table.publish(topic, message, retainMs, journal);
   }
 
-  function startRelay(topic: Topic): void {
-    const relay = createRelay<Item>({
+  function relayOf(topic: Topic): Relay {
+    return createRelay<Item>({
       open: (position, signal) => {
         connections++;
         return options.open(topic.kind, topic.jobId, topic.credential, position, signal);
@@ -234,34 +242,15 @@ export function createStreamTopics(options: StreamTopicsOptions): StreamTopics {
         onDone(topic);
       },
       onFatal: (error) => {
-        publish(topic, {
-          type: 'error',
-          from: instanceId,
-          error: { message: error.message, extensions: { ...error.extensions } },
-        });
+        publish(topic, errorMessage(instanceId, error));
         onError(topic, error);
       },
       onFailure: (error, failures) => log?.debug('live: stream read failed', { stream: topic.kind, failures, error }),
     });
-    topic.relay = relay;
-    relay.start();
   }
 
-  function stopRelay(topic: Topic): void {
-    topic.relay?.stop();
-    topic.relay = null;
-  }
-
-  async function open(topic: Topic): Promise<void> {
-    await cleanups.get(topic.key);
-    if (topic.closed) return;
-    const subscription = await pubsub.subscribe(topic.key, (message) => onMessage(topic, message));
-    topic.unsubscribe = subscription.unsubscribe;
-    if (topic.closed) {
-      await subscription.unsubscribe();
-      return;
-    }
-    // What other instances (or this one, earlier) already read: the tail, and where to resume.
+  /** What other instances (or this one, earlier) already read: the tail, and where to resume. */
+  async function catchUp(topic: Topic): Promise<void> {
     const journal = (await pubsub.journal(topic.key)) as Item[];
     if (topic.closed) return;
     // Items that arrived on the channel meanwhile are newer; keep them after the journal's.
@@ -271,49 +260,12 @@ export function createStreamTopics(options: StreamTopicsOptions): StreamTopics {
     append(topic, journal);
     append(topic, arrived);
     if (lastArrived !== null && isNewer(lastArrived, topic.lastSequence)) topic.lastSequence = lastArrived;
-    if (subscription.retained) onMessage(topic, subscription.retained, true);
-    if (topic.closed) return;
-    await topic.lease.start();
-  }
-
-  function closeTopic(topic: Topic): void {
-    if (topic.closed) return;
-    topic.closed = true;
-    if (topics.get(topic.key) === topic) topics.delete(topic.key);
-    if (topic.wakeTimer) clearTimeout(topic.wakeTimer);
-    topic.wakeTimer = null;
-    const wasHolding = topic.lease.stop();
-    stopRelay(topic);
-    const previous = cleanups.get(topic.key);
-    const cleanup = (async () => {
-      await previous;
-      if (wasHolding) {
-        // The journal stays (until it expires): whoever reads this job next resumes from it.
-        await pubsub.clearRetained(topic.key).catch(() => {});
-        await topic.lease.release();
-      }
-      await topic.unsubscribe?.().catch(() => {});
-    })().finally(() => {
-      if (cleanups.get(topic.key) === cleanup) cleanups.delete(topic.key);
-    });
-    cleanups.set(topic.key, cleanup);
-  }
-
-  function leave(topic: Topic, cursor: Cursor): void {
-    if (!topic.cursors.delete(cursor)) return;
-    watcherCount--;
-    if (topic.cursors.size === 0) closeTopic(topic);
   }
 
   function topicFor(kind: StreamKind, jobId: string, watcher: Watcher): Topic {
     // The scope is a digest: the credential itself never becomes part of a key.
     const key = `${kind}:${watcher.credentialScope}:${jobId}`;
-    const existing = topics.get(key);
-    if (existing) return existing;
-    if (topics.size >= options.maxTopics) {
-      throw gatewayError('UPSTREAM_UNAVAILABLE', 'Too many job streams are open on this gateway; try again later.');
-    }
-    const topic: Topic = {
+    return table.acquire(key, `${kind} stream`, () => ({
       key,
       kind,
       jobId,
@@ -324,28 +276,10 @@ export function createStreamTopics(options: StreamTopicsOptions): StreamTopics {
       ready: false,
       done: false,
       error: null,
-      cursors: new Set(),
-      relay: null,
-      lease: createLeaseLoop({
-        store: options.lease,
-        key,
-        owner: instanceId,
-        ttlMs: options.leaseTtlMs,
-        label: `${kind} stream`,
-        log,
-        onAcquired: () => startRelay(topic),
-        onLost: () => stopRelay(topic),
-      }),
-      unsubscribe: null,
+      members: new Set(),
       wakeTimer: null,
       closed: false,
-    };
-    topics.set(key, topic);
-    open(topic).catch((error: unknown) => {
-      log?.error('live: cannot open stream topic', { error });
-      onError(topic, gatewayError('UPSTREAM_UNAVAILABLE', 'Live streams are unavailable right now; subscribe again.'));
-    });
-    return topic;
+    }));
   }
 
   /** Where a new cursor starts: after `since`, else the last `tail` items (metrics: the latest one). */
@@ -364,7 +298,6 @@ export function createStreamTopics(options: StreamTopicsOptions): StreamTopics {
     start: StreamStart,
     watcher: Watcher,
   ): AsyncIterable<StreamBatch<StreamItem[K]>> {
-    if (closed) throw gatewayError('UPSTREAM_UNAVAILABLE', SHUTTING_DOWN);
     const topic = topicFor(kind, jobId, watcher);
     const cursor: Cursor = {
       next: -1,
@@ -374,15 +307,14 @@ export function createStreamTopics(options: StreamTopicsOptions): StreamTopics {
       wake: null,
       ended: false,
     };
-    topic.cursors.add(cursor);
-    watcherCount++;
+    table.join(topic, cursor);
     const signal = watcher.signal;
 
     const finish = () => {
       if (cursor.ended) return;
       cursor.ended = true;
       signal?.removeEventListener('abort', onAbort);
-      leave(topic, cursor);
+      table.leave(topic, cursor);
       const wake = cursor.wake;
       cursor.wake = null;
       wake?.();
@@ -417,14 +349,9 @@ export function createStreamTopics(options: StreamTopicsOptions): StreamTopics {
         if (topic.ready && (topic.done || topic.error || topic.closed)) {
           const error = topic.error;
           finish();
-          if (error) {
-            // Errors met while a subscription streams never pass the gateway's error mapping, so
-            // each watcher's copy carries its own request id here.
-            const extensions = cursor.requestId
-              ? { ...error.extensions, requestId: cursor.requestId }
-              : error.extensions;
-            throw new GraphQLError(error.message, { extensions });
-          }
+          // Errors met while a subscription streams never pass the gateway's error mapping, so
+          // each watcher's copy carries its own request id (errorFor).
+          if (error) throw errorFor(error, cursor.requestId);
           return { value: undefined, done: true };
         }
         await new Promise<void>((resolve) => {
@@ -454,30 +381,18 @@ export function createStreamTopics(options: StreamTopicsOptions): StreamTopics {
     watch,
     async recent<K extends StreamKind>(kind: K, jobId: string, credentialScope: string) {
       const key = `${kind}:${credentialScope}:${jobId}`;
-      const topic = topics.get(key);
+      const topic = table.get(key);
       if (topic?.ready) return [...topic.window] as StreamItem[K][];
       return (await pubsub.journal(key)) as StreamItem[K][];
     },
     get connections() {
       return connections;
     },
-    relayedTopics() {
-      return [...topics.values()].filter((topic) => topic.relay?.running).map((topic) => topic.key);
-    },
+    relayedTopics: () => table.readingKeys(),
     stats() {
-      let relays = 0;
-      for (const topic of topics.values()) if (topic.relay?.running) relays++;
-      return { relays, streamWatchers: watcherCount };
+      const { readers, members } = table.stats();
+      return { relays: readers, streamWatchers: members };
     },
-    async close() {
-      closed = true;
-      for (const topic of [...topics.values()]) {
-        topic.done = true;
-        topic.ready = true;
-        wakeAll(topic);
-        closeTopic(topic);
-      }
-      await Promise.all([...cleanups.values()]);
-    },
+    close: () => table.close(),
   };
 }

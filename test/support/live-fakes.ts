@@ -61,6 +61,8 @@ export interface FakeUpstream {
   /** Reads per id. */
   calls: Map<string, number>;
   totalCalls(): number;
+  /** `performance.now()` of every read, in order: gaps between reads, not counts per sleep, show intervals. */
+  readTimes: number[];
   /** While set, every read rejects with it. */
   failWith: CoordinatorError | null;
   rateLimit: RateLimitInfo | null;
@@ -74,11 +76,13 @@ export function createFakeUpstream(): FakeUpstream {
     evaluations: new Map(),
     calls: new Map(),
     totalCalls: () => [...upstream.calls.values()].reduce((a, b) => a + b, 0),
+    readTimes: [],
     failWith: null,
     rateLimit: null,
     owners: new Map(),
     fetch: (async (_kind: string, id: string, credential: string) => {
       upstream.calls.set(id, (upstream.calls.get(id) ?? 0) + 1);
+      upstream.readTimes.push(performance.now());
       await Promise.resolve();
       if (upstream.failWith) throw upstream.failWith;
       const owner = upstream.owners.get(id);

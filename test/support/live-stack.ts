@@ -62,6 +62,7 @@ export interface LiveInstanceOptions {
   drainDelayMs?: number;
   /** Stream relay tuning (tests shorten reconnect delays and batching). */
   streams?: Partial<StreamSettings>;
+  maxPollers?: number;
 }
 
 /** One gateway as `main.ts` starts it (`createGatewayStack`), with test timings, on port 0. */
@@ -86,6 +87,7 @@ export async function startLiveInstance(emulator: Emulator, options: LiveInstanc
     redisKeyPrefix: options.redisPrefix,
     leaseTtlMs: options.leaseTtlMs,
     streams: { batchMs: 5, reconnect: { baseMs: 20, maxMs: 200 }, ...options.streams },
+    maxPollers: options.maxPollers,
     shutdownGraceMs: 1000,
   });
   const server = await stack.listen();
