@@ -14,23 +14,19 @@
 import { serverAudits } from 'graphql-http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../src/server.js';
-import { type Stack, startStack } from './support/stack.js';
+import { useStack } from './support/stack.js';
 
 /** graphql-http 1.23.1: 61 audits. A change of count means a new version: look at what it checks. */
 const AUDIT_COUNT = 61;
 const URL_ = 'http://gateway.test/graphql';
 
 describe.each(['in process', 'over a socket'])('graphql-http server audits, %s', (transport) => {
-  let stack: Stack;
+  const stack = useStack();
   let server: RunningServer | undefined;
   beforeAll(async () => {
-    stack = await startStack();
     if (transport === 'over a socket') server = await startServer(stack.gateway, { host: '127.0.0.1', port: 0 });
   });
-  afterAll(async () => {
-    await server?.stop();
-    await stack.close();
-  });
+  afterAll(() => server?.stop());
 
   const fetchFn = async (input: RequestInfo | URL, init: RequestInit = {}) => {
     const headers = new Headers(init.headers);

@@ -6,7 +6,7 @@
  *
  * `npm test` runs a representative set of profiles; `DRIFT_MATRIX=full` (CI) runs every profile.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DRIFT_PROFILE_NAMES, type Drift, type DriftProfileName } from '../src/emulator/index.js';
 import { SEEDED } from '../src/emulator/seed.js';
 import { call, walk } from './support/emulator-http.js';
@@ -18,7 +18,7 @@ import {
   sleep,
   startLiveInstance,
 } from './support/live-stack.js';
-import { type Stack, startStack } from './support/stack.js';
+import { useStack } from './support/stack.js';
 
 const REPRESENTATIVE: DriftProfileName[] = [
   'contract',
@@ -81,14 +81,12 @@ const CANCEL = `mutation Cancel($input: CancelTrainingJobInput!) {
 const iso = (text: string | null) => (text === null ? null : new Date(text).toISOString());
 
 describe.each(PROFILES)('drift profile %s', (profile) => {
-  let stack: Stack;
+  const stack = useStack({ emulator: { profile } });
   let drift: Drift;
 
   beforeAll(async () => {
-    stack = await startStack({ emulator: { profile } });
     drift = stack.emulator.drift;
   });
-  afterAll(() => stack.close());
   beforeEach(() => stack.emulator.reset());
 
   /** Reads the truth: the same store, rendered as the contract has it. */

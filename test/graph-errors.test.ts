@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { graphql } from './generated/index.js';
-import { EMULATOR_KEYS, type Stack, startStack } from './support/stack.js';
+import { EMULATOR_KEYS, useStack } from './support/stack.js';
 
 const Job = graphql(`
   query ErrJob($id: ID!) {
@@ -16,17 +16,15 @@ const List = graphql(`
 `);
 
 describe('error codes', () => {
-  let stack: Stack;
+  const stack = useStack({ config: { coordinatorTimeoutMs: 300 } });
   let jobId: string;
 
   beforeAll(async () => {
-    stack = await startStack({ config: { coordinatorTimeoutMs: 300 } });
     const response = await fetch(`${stack.emulator.url}/jobs?page_size=1`, {
       headers: { authorization: `Bearer ${EMULATOR_KEYS.dev}` },
     });
     jobId = ((await response.json()) as { data: { jobs: Array<{ job_id: string }> } }).data.jobs[0]?.job_id ?? '';
   });
-  afterAll(() => stack.close());
   beforeEach(() => {
     stack.emulator.clearFaults();
     stack.emulator.resetStats();
@@ -127,11 +125,7 @@ describe('error codes', () => {
 });
 
 describe('with a real coordinator (no default credential)', () => {
-  let stack: Stack;
-  beforeAll(async () => {
-    stack = await startStack({ defaultCredential: null });
-  });
-  afterAll(() => stack.close());
+  const stack = useStack({ defaultCredential: null });
 
   it('answers a request without a token with UNAUTHENTICATED and no upstream call', async () => {
     stack.emulator.resetStats();

@@ -1,7 +1,7 @@
 /** Label filters on trainingJobs and evaluations, and Evaluation.labels from the evaluated job. */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { graphql } from './generated/index.js';
-import { dataOf, EMULATOR_KEYS, type Stack, startStack } from './support/stack.js';
+import { dataOf, EMULATOR_KEYS, startStack, useStack } from './support/stack.js';
 
 const JobsByLabel = graphql(`
   query JobsByLabel($labels: [KeyValueInput!], $first: Int, $after: String) {
@@ -28,17 +28,15 @@ interface RestJob {
 }
 
 describe('label filters', () => {
-  let stack: Stack;
+  const stack = useStack();
   let jobs: RestJob[];
 
   beforeAll(async () => {
-    stack = await startStack();
     const response = await fetch(`${stack.emulator.url}/jobs?page_size=100`, {
       headers: { authorization: `Bearer ${EMULATOR_KEYS.dev}` },
     });
     jobs = ((await response.json()) as { data: { jobs: RestJob[] } }).data.jobs;
   });
-  afterAll(() => stack.close());
   beforeEach(() => stack.emulator.resetStats());
 
   it('lists the jobs carrying every label asked for, in the coordinator’s order, without a total', async () => {

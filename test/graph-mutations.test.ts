@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { graphql } from './generated/index.js';
-import { dataOf, EMULATOR_KEYS, type Stack, startStack } from './support/stack.js';
+import { dataOf, EMULATOR_KEYS, useStack } from './support/stack.js';
 
 const Submit = graphql(`
   mutation Submit($input: SubmitEvaluationInput!) {
@@ -13,41 +13,19 @@ const Submit = graphql(`
   }
 `);
 
-const Cancel = graphql(`
-  mutation Cancel($input: CancelTrainingJobInput!) {
-    cancelTrainingJob(input: $input) {
-      trainingJob { jobId status }
-      userErrors { field message code }
-    }
-  }
-`);
-
-const Pause = graphql(`
-  mutation Pause($input: PauseTrainingJobInput!) {
-    pauseTrainingJob(input: $input) {
-      trainingJob { jobId status }
-      userErrors { field message code }
-    }
-  }
-`);
-
-const Resume = graphql(`
-  mutation Resume($input: ResumeTrainingJobInput!) {
-    resumeTrainingJob(input: $input) {
-      trainingJob { jobId status }
-      userErrors { field message code }
-    }
-  }
-`);
-
-const Retry = graphql(`
-  mutation Retry($input: RetryTrainingJobInput!) {
-    retryTrainingJob(input: $input) {
-      trainingJob { jobId status }
-      userErrors { field message code }
-    }
-  }
-`);
+// The four controls: the same payload shape (the job as it is now, and the field errors).
+const Cancel = graphql(
+  `mutation Cancel($input: CancelTrainingJobInput!) { cancelTrainingJob(input: $input) { trainingJob { jobId status } userErrors { field message code } } }`,
+);
+const Pause = graphql(
+  `mutation Pause($input: PauseTrainingJobInput!) { pauseTrainingJob(input: $input) { trainingJob { jobId status } userErrors { field message code } } }`,
+);
+const Resume = graphql(
+  `mutation Resume($input: ResumeTrainingJobInput!) { resumeTrainingJob(input: $input) { trainingJob { jobId status } userErrors { field message code } } }`,
+);
+const Retry = graphql(
+  `mutation Retry($input: RetryTrainingJobInput!) { retryTrainingJob(input: $input) { trainingJob { jobId status } userErrors { field message code } } }`,
+);
 
 interface RestJob {
   job_id: string;
@@ -57,7 +35,7 @@ interface RestJob {
 }
 
 describe('mutations', () => {
-  let stack: Stack;
+  const stack = useStack();
   let jobs: RestJob[];
   const byStatus = (status: string) => {
     const job = jobs.find((candidate) => candidate.status === status);
@@ -65,10 +43,6 @@ describe('mutations', () => {
     return job;
   };
 
-  beforeAll(async () => {
-    stack = await startStack();
-  });
-  afterAll(() => stack.close());
   beforeEach(async () => {
     stack.emulator.reset();
     const response = await fetch(`${stack.emulator.url}/jobs?page_size=100`, {

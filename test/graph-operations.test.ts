@@ -2,10 +2,10 @@
  * The operator and data surface through the front door: cluster, nodes, drain / enable, the
  * shared queue, data validation and cache, and what the caller has left of the rate limit.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createRateLimitBook } from '../src/rate-limits.js';
 import { graphql } from './generated/index.js';
-import { dataOf, EMULATOR_KEYS, type Stack, startStack } from './support/stack.js';
+import { dataOf, EMULATOR_KEYS, startStack, useStack } from './support/stack.js';
 
 const Cluster = graphql(`
   query Cluster {
@@ -102,12 +102,8 @@ const SubmitCustom = graphql(`
 `);
 
 describe('cluster, nodes, queue, data and rate limits', () => {
-  let stack: Stack;
+  const stack = useStack({ emulator: { rateLimitPerMinute: 1000 } });
 
-  beforeAll(async () => {
-    stack = await startStack({ emulator: { rateLimitPerMinute: 1000 } });
-  });
-  afterAll(() => stack.close());
   beforeEach(() => {
     stack.emulator.reset();
   });

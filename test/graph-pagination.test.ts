@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { JobsPageQuery } from './generated/graphql.js';
 import { graphql } from './generated/index.js';
 
 type JobsConnection = JobsPageQuery['trainingJobs'];
 
-import { dataOf, EMULATOR_KEYS, type Stack, startStack } from './support/stack.js';
+import { dataOf, EMULATOR_KEYS, type Stack, startStack, useStack } from './support/stack.js';
 
 const Jobs = graphql(`
   query JobsPage($first: Int, $after: String, $last: Int, $before: String, $filter: TrainingJobFilter, $orderBy: ListOrder) {
@@ -48,17 +48,15 @@ async function restIds(stack: Stack, path: string, listKey: 'jobs' | 'evaluation
 }
 
 describe('connections over page tokens', () => {
-  let stack: Stack;
+  const stack = useStack({ emulator: { seedJobs: 45 } });
   let allJobIds: string[];
 
   beforeAll(async () => {
-    stack = await startStack({ emulator: { seedJobs: 45 } });
     allJobIds = await restIds(stack, '/jobs', 'jobs', 'job_id');
     // The first totalCount of a gateway probes once whether this coordinator mixes evaluation
     // workloads into GET /jobs; the call counts below are those of a gateway that knows.
     dataOf(await stack.run(Jobs, { first: 1 }));
   });
-  afterAll(() => stack.close());
   beforeEach(() => stack.emulator.resetStats());
 
   it.each([1, 7, 100])('walks the whole listing with first = %i: every job once, in the REST order', async (first) => {

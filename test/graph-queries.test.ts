@@ -1,7 +1,7 @@
 import { print } from 'graphql';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { graphql } from './generated/index.js';
-import { dataOf, EMULATOR_KEYS, type Stack, startStack } from './support/stack.js';
+import { dataOf, EMULATOR_KEYS, type Stack, useStack } from './support/stack.js';
 
 const Nested = graphql(`
   query NestedJobs {
@@ -21,13 +21,7 @@ const Nested = graphql(`
 const JobById = graphql(`
   query JobById($id: ID!) {
     trainingJob(id: $id) {
-      id
-      jobId
-      name
-      status
-      rawStatus
-      phase
-      isTerminal
+      id jobId name status rawStatus phase isTerminal
       progress { currentStep totalSteps epoch fraction }
       labels { key value }
       trainingType
@@ -53,12 +47,7 @@ const NodeLookup = graphql(`
 const EvaluationDetail = graphql(`
   query EvaluationDetail($id: ID!) {
     evaluation(id: $id) {
-      id
-      evaluationId
-      status
-      phase
-      isTerminal
-      modelUri
+      id evaluationId status phase isTerminal modelUri
       checkpoint { checkpointId step }
       job { jobId name status }
       benchmarks { name isCustom dataset numSamples parameters { key value } status score metrics { name value } }
@@ -88,14 +77,12 @@ async function rest<T>(stack: Stack, path: string, key = EMULATOR_KEYS.dev): Pro
 }
 
 describe('the graph', () => {
-  let stack: Stack;
+  const stack = useStack();
   let jobs: RestJob[];
 
   beforeAll(async () => {
-    stack = await startStack();
     jobs = (await rest<{ jobs: RestJob[] }>(stack, '/jobs?page_size=100')).jobs;
   });
-  afterAll(() => stack.close());
   beforeEach(() => stack.emulator.resetStats());
 
   it('answers the nested job → evaluation → benchmark query with exactly 21 upstream calls', async () => {

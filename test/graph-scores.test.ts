@@ -2,10 +2,10 @@
  * Scores across checkpoints and metric history through the front door (`gateway.fetch` against the
  * emulator), with every upstream call counted: the bounds the schema docs state are the ones held.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { SEEDED } from '../src/emulator/seed.js';
 import { call, jobNamed } from './support/emulator-http.js';
-import { dataOf, type Stack, startStack } from './support/stack.js';
+import { dataOf, useStack } from './support/stack.js';
 
 const SCOREBOARD = /* GraphQL */ `
   query Scoreboard($id: ID!, $benchmarks: [String!]) {
@@ -53,11 +53,7 @@ interface Row {
   scores: Array<{ benchmark: string; score: number | null; evaluation: { evaluationId: string } | null }>;
 }
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterAll(() => stack.close());
+const stack = useStack();
 beforeEach(() => {
   stack.emulator.reset();
 });

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { graphql } from './generated/index.js';
-import { dataOf, type Stack, startStack } from './support/stack.js';
+import { dataOf, useStack } from './support/stack.js';
 
 const Scores = graphql(`
   query ShapeScores {
@@ -19,11 +19,7 @@ const Scores = graphql(`
 `);
 
 describe('coordinator version drift', () => {
-  let stack: Stack;
-  beforeAll(async () => {
-    stack = await startStack();
-  });
-  afterAll(() => stack.close());
+  const stack = useStack();
 
   it('answers the same benchmarks for the list, map and legacy result shapes', async () => {
     const answers = [];

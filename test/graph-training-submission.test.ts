@@ -4,7 +4,7 @@
  * ambiguous 504 the docs warn about, and permissions.
  */
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createGateway } from '../src/app.js';
 import { defaultConfig } from '../src/config.js';
 import { createCoordinatorClient } from '../src/coordinator/client.js';
@@ -15,7 +15,7 @@ import { createLogger } from '../src/log.js';
 import type { SubmitTrainingJobInput } from './generated/graphql.js';
 import { graphql } from './generated/index.js';
 import { REDIS_URL, redisAvailable, uniquePrefix } from './support/live-stack.js';
-import { dataOf, EMULATOR_KEYS, type Stack, startStack } from './support/stack.js';
+import { dataOf, EMULATOR_KEYS, startStack, useStack } from './support/stack.js';
 
 const SubmitJob = graphql(`
   mutation SubmitJob($input: SubmitTrainingJobInput!) {
@@ -100,12 +100,8 @@ async function restJobs(stack: { emulator: { url: string } }): Promise<RestJob[]
 }
 
 describe('submitTrainingJob', () => {
-  let stack: Stack;
+  const stack = useStack();
 
-  beforeAll(async () => {
-    stack = await startStack();
-  });
-  afterAll(() => stack.close());
   beforeEach(() => {
     stack.emulator.reset();
   });

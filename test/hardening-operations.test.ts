@@ -11,7 +11,7 @@ import { createMetrics, type GatewayMetrics } from '../src/metrics.js';
 import { breakerOptions, coordinatorPing, createReadinessProbe } from '../src/readiness.js';
 import { parsePersistedOperations } from '../src/security.js';
 import { createTracing } from '../src/tracing.js';
-import { EMULATOR_KEYS, type Stack, startStack } from './support/stack.js';
+import { EMULATOR_KEYS, type Stack, startStack, useStack } from './support/stack.js';
 
 const QUEUE = '{ queue { depth } }';
 const JOBS = '{ trainingJobs(first: 2) { edges { node { jobId } } } }';
@@ -26,11 +26,7 @@ async function metricsText(stack: Stack): Promise<string> {
 }
 
 describe('auth with a real coordinator (no default credential)', () => {
-  let stack: Stack;
-  beforeAll(async () => {
-    stack = await startStack({ defaultCredential: null });
-  });
-  afterAll(() => stack.close());
+  const stack = useStack({ defaultCredential: null });
 
   it('maps an invalid token to UNAUTHENTICATED via the coordinator’s 401, once, without echoing it', async () => {
     stack.emulator.resetStats();
@@ -113,11 +109,7 @@ async function breakerStates(stack: Stack): Promise<Record<string, string>> {
 }
 
 describe('readiness probe', () => {
-  let stack: Stack;
-  beforeAll(async () => {
-    stack = await startStack();
-  });
-  afterAll(() => stack.close());
+  const stack = useStack();
 
   it('probes the coordinator at most once per interval and shares one probe between callers', async () => {
     let probes = 0;

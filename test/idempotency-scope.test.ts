@@ -1,8 +1,8 @@
 /**
  * Idempotency keys: one scope per credential however its scheme is spelled, and a bounded key.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EMULATOR_KEYS, type Stack, startStack } from './support/stack.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { EMULATOR_KEYS, useStack } from './support/stack.js';
 
 const SUBMIT = `mutation($input: SubmitEvaluationInput!) {
   submitEvaluation(input: $input) { evaluation { evaluationId } userErrors { field code } }
@@ -16,16 +16,14 @@ interface Submitted {
 }
 
 describe('idempotency keys', () => {
-  let stack: Stack;
+  const stack = useStack({ defaultCredential: null });
   let jobId: string;
   beforeAll(async () => {
-    stack = await startStack({ defaultCredential: null });
     const reply = await fetch(`${stack.emulator.url}/jobs?status=completed&page_size=1`, {
       headers: { authorization: `Bearer ${EMULATOR_KEYS.dev}` },
     });
     jobId = ((await reply.json()) as { data: { jobs: Array<{ job_id: string }> } }).data.jobs[0]?.job_id as string;
   });
-  afterAll(() => stack.close());
 
   const submit = (authorization: string, idempotencyKey: string) =>
     stack.run<Submitted, Record<string, unknown>>(

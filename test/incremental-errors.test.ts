@@ -2,8 +2,8 @@
  * Errors inside @defer / @stream parts get the same mapping as any other: a closed-set code, the
  * request id, and masking of what the coordinator's 5xx said; over multipart HTTP and SSE alike.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Stack, startStack } from './support/stack.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useStack } from './support/stack.js';
 
 type Part = {
   data?: unknown;
@@ -33,11 +33,7 @@ function parts(text: string, contentType: string): Part[] {
 }
 
 describe('errors inside incremental delivery', () => {
-  let stack: Stack;
-  beforeAll(async () => {
-    stack = await startStack({ client: { retry: { maxAttempts: 1 } } });
-  });
-  afterAll(() => stack.close());
+  const stack = useStack({ client: { retry: { maxAttempts: 1 } } });
   beforeEach(() => {
     stack.emulator.setFaults([
       { route: 'GET /queue', kind: 'status', status: 500 },

@@ -3,8 +3,8 @@
  * mixed types in one operation, failures confined to their own slot, and a bound on how many
  * lookups one request can make the gateway send upstream.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { EMULATOR_KEYS, type Stack, startStack } from './support/stack.js';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { EMULATOR_KEYS, startStack, useStack } from './support/stack.js';
 
 interface RestJob {
   job_id: string;
@@ -22,11 +22,10 @@ const MIXED = `query Mixed($job: ID!, $checkpoint: ID!, $ids: [ID!]!) {
 }`;
 
 describe('node and nodes', () => {
-  let stack: Stack;
+  const stack = useStack();
   let job: RestJob;
 
   beforeAll(async () => {
-    stack = await startStack();
     const response = await fetch(`${stack.emulator.url}/jobs?page_size=100`, {
       headers: { authorization: `Bearer ${EMULATOR_KEYS.dev}` },
     });
@@ -35,7 +34,6 @@ describe('node and nodes', () => {
     if (!withCheckpoint) throw new Error('the seed has no job with a checkpoint');
     job = withCheckpoint;
   });
-  afterAll(() => stack.close());
   beforeEach(() => stack.emulator.resetStats());
 
   it('answers a job and its checkpoint asked together, through node and nodes, in either order', async () => {

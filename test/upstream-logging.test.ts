@@ -3,8 +3,8 @@
  * and code per ten seconds (with how many were held back), naming the route template and the code,
  * never the caller's credential. The caller's own mistakes (404s) write nothing.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { EMULATOR_KEYS, type Stack, startStack } from './support/stack.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { EMULATOR_KEYS, useStack } from './support/stack.js';
 
 interface Line {
   level: string;
@@ -16,15 +16,11 @@ interface Line {
 }
 
 describe('coordinator failures in the log', () => {
-  let stack: Stack;
+  const stack = useStack({ client: { retry: { maxAttempts: 1 } }, deps: { now: () => now } });
   let now = 1_000_000;
   const failures = () =>
     stack.logs.map((line) => JSON.parse(line) as Line).filter((line) => line.msg === 'coordinator call failed');
 
-  beforeAll(async () => {
-    stack = await startStack({ client: { retry: { maxAttempts: 1 } }, deps: { now: () => now } });
-  });
-  afterAll(() => stack.close());
   beforeEach(() => {
     stack.emulator.clearFaults();
     stack.logs.length = 0;

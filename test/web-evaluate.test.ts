@@ -4,28 +4,17 @@
  * until its scores land, without a reload.
  */
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactPath, type BrowserSession, describeBrowser, launchBrowser } from './support/browser.js';
-import { buildPage, startWebGateway, type WebGateway } from './support/web-stack.js';
-
-let gateway: WebGateway;
-let browser: BrowserSession;
+import { describe, expect, it } from 'vitest';
+import { artifactPath, describeBrowser } from './support/browser.js';
+import { useWebSession } from './support/web-stack.js';
 
 describeBrowser('runs page: evaluate', () => {
-  beforeAll(async () => {
-    gateway = await startWebGateway(await buildPage());
-    browser = await launchBrowser({ allowedOrigins: [gateway.origin] });
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await gateway?.stop();
-  });
+  const web = useWebSession();
 
   /** From the runs list to the run, then its Evaluate button, as a user would. */
   async function openEvaluate(name: string, status: string): Promise<Page> {
-    const page = await browser.context.newPage();
-    await page.goto(`${gateway.origin}#/?status=${status}`);
+    const page = await web.browser.context.newPage();
+    await page.goto(`${web.gateway.origin}#/?status=${status}`);
     await page.locator('tbody tr[data-job-id]', { hasText: name }).getByRole('link').click();
     await page.getByTestId('run').waitFor();
     await page.getByRole('link', { name: 'Evaluate', exact: true }).first().click();
@@ -71,7 +60,7 @@ describeBrowser('runs page: evaluate', () => {
 
       const url = page.url();
       // Half an hour of simulated time: queued, scheduled, evaluated, scored.
-      gateway.emulator.advance(30 * 60_000);
+      web.gateway.emulator.advance(30 * 60_000);
       await expect.poll(status, { timeout: 15_000 }).toBe('COMPLETED');
       await expect.poll(() => row.locator('[data-benchmark=mmlu] .score').textContent()).toMatch(/^0\.\d{3}$/);
       await expect.poll(() => row.locator('[data-benchmark=gsm8k] .score').textContent()).toMatch(/^0\.\d{3}$/);

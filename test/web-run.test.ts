@@ -4,34 +4,17 @@
  * evaluations, and the pause / resume / cancel / retry controls.
  */
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WebBuild } from '../web/build.js';
-import { artifactPath, type BrowserSession, describeBrowser, launchBrowser } from './support/browser.js';
-import { buildPage, startWebGateway, type WebGateway } from './support/web-stack.js';
-
-let build: WebBuild;
-let gateway: WebGateway;
-/** A second emulator for the controls: the chart test moves the first one's clock on. */
-let fresh: WebGateway;
-let browser: BrowserSession;
+import { describe, expect, it } from 'vitest';
+import { artifactPath, describeBrowser } from './support/browser.js';
+import { useWebSession } from './support/web-stack.js';
 
 describeBrowser('runs page: one run', () => {
-  beforeAll(async () => {
-    build = await buildPage();
-    gateway = await startWebGateway(build);
-    fresh = await startWebGateway(build);
-    browser = await launchBrowser({ allowedOrigins: [gateway.origin, fresh.origin] });
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await fresh?.stop();
-    await gateway?.stop();
-  });
+  /** `web.second`: a second emulator for the controls, as the chart test moves the first one's clock on. */
+  const web = useWebSession({});
 
   /** Opens a run from the runs list by its name, as a user would. */
-  async function openRun(name: string, origin = gateway.origin): Promise<Page> {
-    const page = await browser.context.newPage();
+  async function openRun(name: string, origin = web.gateway.origin): Promise<Page> {
+    const page = await web.browser.context.newPage();
     await page.goto(origin);
     await page.locator('tbody tr[data-job-id]', { hasText: name }).getByRole('link').click();
     await page.getByTestId('run').waitFor();
@@ -60,7 +43,7 @@ describeBrowser('runs page: one run', () => {
       // Each simulated minute the run takes more steps; the page hears of each through its
       // subscription, without a reload.
       for (let i = 0; i < 3; i++) {
-        gateway.emulator.advance(60_000);
+        web.gateway.emulator.advance(60_000);
         await expect.poll(() => chartPoints(page), { timeout: 15_000 }).toBeGreaterThan(before);
         before = await chartPoints(page);
       }
@@ -74,7 +57,7 @@ describeBrowser('runs page: one run', () => {
     });
 
     it('pauses, resumes and cancels a run through its controls, and retries the cancelled run', async () => {
-      const page = await openRun('sql-assist-rlhf-v2', fresh.origin);
+      const page = await openRun('sql-assist-rlhf-v2', web.second.origin);
       await expect.poll(() => status(page)).toBe('TRAINING');
       await expect(page.getByRole('button', { name: 'Resume' }).count()).resolves.toBe(0);
 

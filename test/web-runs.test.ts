@@ -6,34 +6,17 @@
 import { request } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WebBuild } from '../web/build.js';
-import { artifactPath, type BrowserSession, describeBrowser, launchBrowser } from './support/browser.js';
-import { buildPage, EMULATOR_KEYS, startWebGateway, type WebGateway } from './support/web-stack.js';
-
-let build: WebBuild;
-let gateway: WebGateway;
-/** The same gateway as with a real coordinator: no default credential. */
-let real: WebGateway;
-let browser: BrowserSession;
+import { describe, expect, it } from 'vitest';
+import { artifactPath, describeBrowser } from './support/browser.js';
+import { EMULATOR_KEYS, useWebSession } from './support/web-stack.js';
 
 describeBrowser('runs page: the list', () => {
-  beforeAll(async () => {
-    build = await buildPage();
-    gateway = await startWebGateway(build);
-    real = await startWebGateway(build, { defaultCredential: false });
-    browser = await launchBrowser({ allowedOrigins: [gateway.origin, real.origin] });
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await real?.stop();
-    await gateway?.stop();
-  });
+  /** `web.second`: the same gateway as with a real coordinator: no default credential. */
+  const web = useWebSession({ defaultCredential: false });
 
   /** The status of a GET whose path is sent exactly as written. */
   function rawStatus(path: string): Promise<number | undefined> {
-    const { hostname, port } = new URL(gateway.origin);
+    const { hostname, port } = new URL(web.gateway.origin);
     return new Promise((resolve, reject) => {
       request({ hostname, port, path }, (res) => {
         res.resume();
@@ -48,14 +31,14 @@ describeBrowser('runs page: the list', () => {
   const row = (page: Page, name: string) => page.locator('tbody tr[data-job-id]', { hasText: name });
 
   async function openRuns(path = '/'): Promise<Page> {
-    const page = await browser.context.newPage();
-    await page.goto(`${gateway.origin}${path}`);
+    const page = await web.browser.context.newPage();
+    await page.goto(`${web.gateway.origin}${path}`);
     return page;
   }
 
   describe('the gateway serves the page', () => {
     it('at / with safe headers; its hashed assets are cacheable; no path leaves the built set', async () => {
-      const index = await fetch(gateway.origin);
+      const index = await fetch(web.gateway.origin);
       expect(index.status).toBe(200);
       expect(index.headers.get('content-type')).toBe('text/html; charset=utf-8');
       expect(index.headers.get('cache-control')).toBe('no-cache');
@@ -66,11 +49,11 @@ describeBrowser('runs page: the list', () => {
       const css = /href="(\/assets\/app-[\w]+\.css)"/.exec(html)?.[1];
       expect(js && css).toBeTruthy();
 
-      const script = await fetch(new URL(js as string, gateway.origin), { headers: { 'accept-encoding': 'gzip' } });
+      const script = await fetch(new URL(js as string, web.gateway.origin), { headers: { 'accept-encoding': 'gzip' } });
       expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
       expect(script.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
       const etag = script.headers.get('etag') as string;
-      const again = await fetch(new URL(js as string, gateway.origin), { headers: { 'if-none-match': etag } });
+      const again = await fetch(new URL(js as string, web.gateway.origin), { headers: { 'if-none-match': etag } });
       expect(again.status).toBe(304);
 
       for (const path of [
@@ -82,17 +65,17 @@ describeBrowser('runs page: the list', () => {
         // Sent byte for byte (fetch would resolve the dot segments before sending).
         expect(await rawStatus(path), path).toBe(404);
       }
-      const post = await fetch(gateway.origin, { method: 'POST' });
+      const post = await fetch(web.gateway.origin, { method: 'POST' });
       expect(post.status).toBe(405);
 
       // The compressed size the closing note reports: what the runs list downloads (index.html's
       // script, stylesheet and preloaded chunks), and everything the other views add on first use.
       const initial = [...html.matchAll(/"(\/assets\/[\w.-]+)"/g)].map((m) => m[1] as string);
       const gzipped: Record<string, number> = {};
-      for (const path of Object.keys(build.sizes).map((name) => `/assets/${name}`)) {
+      for (const path of Object.keys(web.build.sizes).map((name) => `/assets/${name}`)) {
         const { body, encoding } = await new Promise<{ body: Buffer; encoding: string | undefined }>(
           (resolve, reject) => {
-            request(new URL(path, gateway.origin), { headers: { 'accept-encoding': 'gzip' } }, (res) => {
+            request(new URL(path, web.gateway.origin), { headers: { 'accept-encoding': 'gzip' } }, (res) => {
               const chunks: Buffer[] = [];
               res.on('data', (chunk: Buffer) => chunks.push(chunk));
               res.on('end', () => resolve({ body: Buffer.concat(chunks), encoding: res.headers['content-encoding'] }));
@@ -102,7 +85,7 @@ describeBrowser('runs page: the list', () => {
           },
         );
         // Files under 512 bytes go uncompressed; the rest must arrive gzipped.
-        if ((build.sizes[path.slice('/assets/'.length)]?.bytes ?? 0) > 512) expect(encoding, path).toBe('gzip');
+        if ((web.build.sizes[path.slice('/assets/'.length)]?.bytes ?? 0) > 512) expect(encoding, path).toBe('gzip');
         if (encoding === 'gzip') gunzipSync(body);
         gzipped[path] = body.length;
       }
@@ -110,7 +93,7 @@ describeBrowser('runs page: the list', () => {
       const all = Object.keys(gzipped);
       console.log(
         `runs page size over the wire (gzip bytes): runs list ${sum(initial)} (${initial.join(', ')}); ` +
-          `all views ${sum(all)}; per file ${JSON.stringify(gzipped)}; build ${JSON.stringify(build.sizes)}`,
+          `all views ${sum(all)}; per file ${JSON.stringify(gzipped)}; build ${JSON.stringify(web.build.sizes)}`,
       );
     });
   });
@@ -202,13 +185,13 @@ describeBrowser('runs page: the list', () => {
       await training.waitFor();
       await expect.poll(() => training.getByTestId('status').textContent()).toBe('TRAINING');
       // Days of simulated time: the run finishes training (and everything after it).
-      gateway.emulator.advance(3 * 24 * 3600_000);
+      web.gateway.emulator.advance(3 * 24 * 3600_000);
       await expect.poll(() => training.getByTestId('status').textContent(), { timeout: 15_000 }).toBe('COMPLETED');
       await page.close();
     });
 
     it('shows a failed load with its code and request id', async () => {
-      gateway.emulator.setFaults([{ route: 'GET /jobs', kind: 'status', status: 503 }]);
+      web.gateway.emulator.setFaults([{ route: 'GET /jobs', kind: 'status', status: 503 }]);
       try {
         const page = await openRuns();
         const error = page.getByTestId('error');
@@ -218,7 +201,7 @@ describeBrowser('runs page: the list', () => {
         await page.screenshot({ path: await artifactPath('runs-error.png') });
         await page.close();
       } finally {
-        gateway.emulator.clearFaults();
+        web.gateway.emulator.clearFaults();
       }
     });
   });
@@ -226,8 +209,8 @@ describeBrowser('runs page: the list', () => {
   describe('with a real coordinator (no default credential)', () => {
     it('asks for a token, keeps it for the tab, and loads the runs with it', async () => {
       {
-        const page = await browser.context.newPage();
-        await page.goto(real.origin);
+        const page = await web.browser.context.newPage();
+        await page.goto(web.second.origin);
         const form = page.locator('form.token-form');
         await form.waitFor();
         await expect.poll(() => page.getByTestId('error').textContent()).toContain('UNAUTHENTICATED');
@@ -245,11 +228,11 @@ describeBrowser('runs page: the list', () => {
 
   describe('network', () => {
     it('the page asked nothing of any other host, and logged no error', () => {
-      expect(browser.allowed.length).toBeGreaterThan(0);
-      expect(browser.blocked).toEqual([]);
-      const origins = new Set(browser.allowed.map((request) => new URL(request.split(' ')[1] as string).origin));
-      expect([...origins].every((origin) => origin === gateway.origin || origin === real.origin)).toBe(true);
-      expect(browser.pageErrors).toEqual([]);
+      expect(web.browser.allowed.length).toBeGreaterThan(0);
+      expect(web.browser.blocked).toEqual([]);
+      const origins = new Set(web.browser.allowed.map((request) => new URL(request.split(' ')[1] as string).origin));
+      expect([...origins].every((origin) => origin === web.gateway.origin || origin === web.second.origin)).toBe(true);
+      expect(web.browser.pageErrors).toEqual([]);
     });
   });
 });

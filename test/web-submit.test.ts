@@ -3,28 +3,17 @@
  * server's field errors appear beside their fields, and a corrected submission creates a job the
  * user can open.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactPath, type BrowserSession, describeBrowser, launchBrowser } from './support/browser.js';
-import { buildPage, startWebGateway, type WebGateway } from './support/web-stack.js';
-
-let gateway: WebGateway;
-let browser: BrowserSession;
+import { describe, expect, it } from 'vitest';
+import { artifactPath, describeBrowser } from './support/browser.js';
+import { useWebSession } from './support/web-stack.js';
 
 describeBrowser('runs page: submit a training job', () => {
-  beforeAll(async () => {
-    gateway = await startWebGateway(await buildPage());
-    browser = await launchBrowser({ allowedOrigins: [gateway.origin] });
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await gateway?.stop();
-  });
+  const web = useWebSession();
 
   describe('submit a training job', () => {
     it("shows the server's field errors beside their fields, then submits the corrected job", async () => {
-      const page = await browser.context.newPage();
-      await page.goto(gateway.origin);
+      const page = await web.browser.context.newPage();
+      await page.goto(web.gateway.origin);
       await page.getByRole('link', { name: 'New training job' }).first().click();
       const form = page.getByTestId('submit-form');
       await form.waitFor();

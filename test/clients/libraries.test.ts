@@ -191,6 +191,49 @@ describe('Apollo Client (HttpLink + GraphQLWsLink, InMemoryCache)', () => {
   });
 });
 
+type Forward = (
+  request: { query: string; variables?: Record<string, unknown> },
+  // biome-ignore lint/suspicious/noExplicitAny: graphql-ws and graphql-sse type their sinks apart; urql hands either the same observer.
+  sink: any,
+) => () => void;
+
+/** An urql client with its default exchanges, its subscriptions forwarded to `forward` (graphql-ws or graphql-sse). */
+function urqlWith(forward: Forward, fetchOptions?: RequestInit): UrqlClient {
+  return new UrqlClient({
+    url: served.url,
+    ...(fetchOptions ? { fetchOptions } : {}),
+    exchanges: [
+      cacheExchange,
+      fetchExchange,
+      subscriptionExchange({
+        forwardSubscription: (request) => ({
+          subscribe: (sink) => ({ unsubscribe: forward({ ...request, query: request.query ?? '' }, sink) }),
+        }),
+      }),
+    ],
+  });
+}
+
+/** Watches a new evaluation through `client` while the emulator drives it to its end. */
+async function watchToEnd(
+  client: UrqlClient,
+  check: (result: { error?: unknown }) => void = () => {},
+): Promise<{ events: WatchEvent[]; unsubscribe: () => void }> {
+  const id = await newEvaluation();
+  const events: WatchEvent[] = [];
+  let ended = false;
+  const { unsubscribe } = client.subscription(WATCH, { id }).subscribe((result) => {
+    check(result);
+    if (result.data) events.push(result.data as WatchEvent);
+    if ((result.data as WatchEvent | undefined)?.evaluationUpdated.isTerminal) ended = true;
+  });
+  await driveUntil(
+    () => ended,
+    () => events.length > 0,
+  );
+  return { events, unsubscribe };
+}
+
 describe('urql with its defaults', () => {
   it('sends queries as GET (preferGetMethod within-url-limit) and the gateway answers them', async () => {
     const methods: string[] = [];
@@ -219,31 +262,8 @@ describe('urql with its defaults', () => {
         headers: { authorization: AUTHORIZATION },
         retryAttempts: 0,
       });
-      const client = new UrqlClient({
-        url: served.url,
-        fetchOptions: { headers: { authorization: AUTHORIZATION } },
-        exchanges: [
-          cacheExchange,
-          fetchExchange,
-          subscriptionExchange({
-            forwardSubscription: (request) => ({
-              subscribe: (sink) => ({ unsubscribe: sse.subscribe({ ...request, query: request.query ?? '' }, sink) }),
-            }),
-          }),
-        ],
-      });
-      const id = await newEvaluation();
-      const events: WatchEvent[] = [];
-      let ended = false;
-      const { unsubscribe } = client.subscription(WATCH, { id }).subscribe((result) => {
-        expect(result.error).toBeUndefined();
-        if (result.data) events.push(result.data as WatchEvent);
-        if ((result.data as WatchEvent | undefined)?.evaluationUpdated.isTerminal) ended = true;
-      });
-      await driveUntil(
-        () => ended,
-        () => events.length > 0,
-      );
+      const client = urqlWith(sse.subscribe.bind(sse), { headers: { authorization: AUTHORIZATION } });
+      const { events, unsubscribe } = await watchToEnd(client, (result) => expect(result.error).toBeUndefined());
       unsubscribe();
       sse.dispose();
       expectCompletedWatch(events);
@@ -256,29 +276,7 @@ describe('urql with its defaults', () => {
       webSocketImpl: WebSocket,
       connectionParams: { authorization: AUTHORIZATION },
     });
-    const client = new UrqlClient({
-      url: served.url,
-      exchanges: [
-        cacheExchange,
-        fetchExchange,
-        subscriptionExchange({
-          forwardSubscription: (request) => ({
-            subscribe: (sink) => ({ unsubscribe: ws.subscribe({ ...request, query: request.query ?? '' }, sink) }),
-          }),
-        }),
-      ],
-    });
-    const id = await newEvaluation();
-    const events: WatchEvent[] = [];
-    let ended = false;
-    const { unsubscribe } = client.subscription(WATCH, { id }).subscribe((result) => {
-      if (result.data) events.push(result.data as WatchEvent);
-      if ((result.data as WatchEvent | undefined)?.evaluationUpdated.isTerminal) ended = true;
-    });
-    await driveUntil(
-      () => ended,
-      () => events.length > 0,
-    );
+    const { events, unsubscribe } = await watchToEnd(urqlWith(ws.subscribe.bind(ws)));
     unsubscribe();
     await ws.dispose();
     expectCompletedWatch(events);

@@ -4,6 +4,7 @@
  */
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
+import { afterAll, beforeAll } from 'vitest';
 import { createGateway, type Gateway, type GatewayDeps } from '../../src/app.js';
 import { type Config, defaultConfig } from '../../src/config.js';
 import { type CoordinatorClientOptions, createCoordinatorClient } from '../../src/coordinator/client.js';
@@ -96,6 +97,25 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await emulator.close();
     },
   };
+}
+
+/**
+ * A stack for the enclosing describe block (or file): started before its tests, closed after
+ * them (after the block's own afterAll hooks, which run first). What it returns forwards to that
+ * stack, so it may be used anywhere its tests or later hooks run.
+ */
+export function useStack(options: StackOptions = {}): Stack {
+  let stack: Stack | undefined;
+  beforeAll(async () => {
+    stack = await startStack(options);
+  });
+  afterAll(() => stack?.close());
+  return new Proxy({} as Stack, {
+    get(_target, key) {
+      if (!stack) throw new Error(`useStack: stack.${String(key)} used before its beforeAll ran`);
+      return Reflect.get(stack, key);
+    },
+  });
 }
 
 /** Fails the test with the response's errors when there are any, else returns the data. */
