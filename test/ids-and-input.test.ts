@@ -4,7 +4,7 @@
  * BAD_USER_INPUT, over HTTP and graphql-ws, without closing the socket.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Stack, startStack } from './support/stack.js';
+import { useStack } from './support/stack.js';
 import { type Outcome, type Served, serve, wsOnce } from './support/transports.js';
 
 const globalId = (typename: string, id: string) => Buffer.from(`${typename}:${id}`).toString('base64');
@@ -15,16 +15,12 @@ function badInput(outcome: Outcome): void {
 }
 
 describe('ids that go into coordinator URLs', () => {
-  let stack: Stack;
+  const stack = useStack();
   let served: Served;
   beforeAll(async () => {
-    stack = await startStack();
     served = await serve(stack);
   });
-  afterAll(async () => {
-    await served.stop();
-    await stack.close();
-  });
+  afterAll(() => served.stop());
 
   const hostile = ['.', '..', '...', '%2e', '%2E%2E', 'a/b', 'job_1/../x', 'a?b', 'a#b', 'a%2Fb', ' ', 'x'.repeat(129)];
 
@@ -68,16 +64,12 @@ describe('ids that go into coordinator URLs', () => {
 });
 
 describe('client input that used to end in a 500', () => {
-  let stack: Stack;
+  const stack = useStack();
   let served: Served;
   beforeAll(async () => {
-    stack = await startStack();
     served = await serve(stack);
   });
-  afterAll(async () => {
-    await served.stop();
-    await stack.close();
-  });
+  afterAll(() => served.stop());
 
   it.each(['post', 'ws'] as const)(
     'a global id of an unknown type or of 60 KB is BAD_USER_INPUT over %s',

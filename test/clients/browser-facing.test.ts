@@ -171,14 +171,20 @@ describe('on a served gateway', () => {
     expect(parts.at(-1)?.hasNext).toBe(false);
   }
 
-  it('delivers a @defer query incrementally over multipart HTTP: jobs first, then each job’s evaluations', async () => {
+  /** Posts the deferred query accepting `accept` (upstream counts reset); the reply must be of that type. */
+  async function postDeferred(accept: string): Promise<Response> {
     served.emulator.resetStats();
     const response = await fetch(served.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'multipart/mixed', authorization: AUTHORIZATION },
+      headers: { 'content-type': 'application/json', accept, authorization: AUTHORIZATION },
       body: JSON.stringify({ query: DEFERRED }),
     });
-    expect(response.headers.get('content-type')).toContain('multipart/mixed');
+    expect(response.headers.get('content-type')).toContain(accept);
+    return response;
+  }
+
+  it('delivers a @defer query incrementally over multipart HTTP: jobs first, then each job’s evaluations', async () => {
+    const response = await postDeferred('multipart/mixed');
     const { parts, callsAtFirstPart } = await readParts(response, (buffer) => {
       const parts: string[] = [];
       let rest = buffer;
@@ -195,13 +201,7 @@ describe('on a served gateway', () => {
   });
 
   it('delivers the same @defer query over SSE', async () => {
-    served.emulator.resetStats();
-    const response = await fetch(served.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: AUTHORIZATION },
-      body: JSON.stringify({ query: DEFERRED }),
-    });
-    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    const response = await postDeferred('text/event-stream');
     const { parts, callsAtFirstPart } = await readParts(response, (buffer) => {
       const events = buffer.split('\n\n');
       const rest = events.pop() ?? '';
