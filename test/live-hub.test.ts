@@ -9,14 +9,8 @@ import { createLiveHub, type LiveHubOptions, type PollingLiveHub } from '../src/
 import { createMemoryLeaseStore } from '../src/live/lease.js';
 import { createMemoryPubSub } from '../src/live/pubsub.js';
 import type { LiveMessage, Watcher } from '../src/live/types.js';
-import {
-  createFakeUpstream,
-  eventually,
-  type FakeUpstream,
-  fakeEvaluation,
-  httpError,
-  sleep,
-} from './support/live-fakes.js';
+import { createFakeUpstream, type FakeUpstream, fakeEvaluation, httpError } from './support/live-fakes.js';
+import { eventually, sleep } from './support/wait.js';
 
 const INTERVAL = 20;
 const alice: Watcher = { credential: 'Bearer alice', credentialScope: 'scope-alice' };

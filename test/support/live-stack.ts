@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Client, createClient } from 'graphql-ws';
 import { Redis } from 'ioredis';
+import { afterEach, beforeEach } from 'vitest';
 import { WebSocket } from 'ws';
 import type { Gateway } from '../../src/app.js';
 import { type Config, defaultConfig } from '../../src/config.js';
@@ -99,6 +100,48 @@ export async function startLiveInstance(emulator: Emulator, options: LiveInstanc
     idempotency: stack.idempotency,
     wsUrl: server.url.replace(/^http/, 'ws'),
     stop: () => stack.stop(),
+  };
+}
+
+/**
+ * Per test of the enclosing file or block: a fresh emulator and one live gateway on it (handed to
+ * `onStart`, again after each `restart`), and the graphql-ws clients `client()` makes, disposed
+ * after the test and before the gateway stops.
+ */
+export function useLiveInstance(onStart: (started: { emulator: Emulator; instance: LiveInstance }) => void): {
+  client(token?: string | null): ReturnType<typeof wsClient>;
+  /** Replaces the gateway with one started with `options` (same emulator). */
+  restart(options: LiveInstanceOptions): Promise<void>;
+} {
+  let emulator: Emulator | undefined;
+  let instance: LiveInstance | undefined;
+  const clients: Array<{ dispose: () => void | Promise<void> }> = [];
+  const running = () => {
+    if (!emulator || !instance) throw new Error('useLiveInstance: used before its beforeEach ran');
+    return { emulator, instance };
+  };
+  beforeEach(async () => {
+    emulator = await startEmulator();
+    instance = await startLiveInstance(emulator);
+    onStart(running());
+  });
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((client) => client.dispose()));
+    await instance?.stop();
+    await emulator?.close();
+  });
+  return {
+    client(token: string | null = EMULATOR_KEYS.dev) {
+      const created = wsClient(running().instance.wsUrl, token);
+      clients.push(created);
+      return created;
+    },
+    async restart(options) {
+      const current = running();
+      await current.instance.stop();
+      instance = await startLiveInstance(current.emulator, options);
+      onStart(running());
+    },
   };
 }
 
@@ -249,14 +292,4 @@ export async function recordSse(
     }
   })();
   return { events, status: response.status, finished, abort: () => controller.abort() };
-}
-
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-export async function eventually(check: () => boolean, what: string, timeoutMs = 4000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
-    await sleep(5);
-  }
 }
