@@ -17,6 +17,7 @@ import type { PollingLiveHub, StreamSettings } from '../../src/live/hub.js';
 import { createLogger } from '../../src/log.js';
 import type { RunningServer } from '../../src/server.js';
 import { createGatewayStack } from '../../src/stack.js';
+import { sseEvents } from './sse.js';
 
 export { EMULATOR_KEYS };
 
@@ -265,27 +266,9 @@ export async function recordSse(
   const events: SseRecording['events'] = [];
   const finished = (async () => {
     if (!response.body) return;
-    const decoder = new TextDecoder();
-    let buffer = '';
     try {
-      const reader = response.body.getReader();
-      for (;;) {
-        const { value: chunk, done } = await reader.read();
-        if (done) break;
-        buffer += decoder.decode(chunk, { stream: true });
-        let boundary = buffer.indexOf('\n\n');
-        while (boundary >= 0) {
-          const frame = buffer.slice(0, boundary);
-          buffer = buffer.slice(boundary + 2);
-          boundary = buffer.indexOf('\n\n');
-          let event = '';
-          let data = '';
-          for (const line of frame.split('\n')) {
-            if (line.startsWith('event:')) event = line.slice(6).trim();
-            else if (line.startsWith('data:')) data += line.slice(5).trim();
-          }
-          if (event) events.push({ event, data: data ? JSON.parse(data) : null });
-        }
+      for await (const { event, data } of sseEvents(response.body)) {
+        if (event) events.push({ event, data: data ? JSON.parse(data) : null });
       }
     } catch {
       // Aborted by the test, or the server closed the stream.

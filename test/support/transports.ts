@@ -6,6 +6,7 @@
 import { createClient } from 'graphql-ws';
 import { WebSocket } from 'ws';
 import { type RunningServer, startServer } from '../../src/server.js';
+import { sseEvents } from './sse.js';
 import type { Stack } from './stack.js';
 
 export type Transport = 'post' | 'get' | 'sse' | 'ws';
@@ -92,29 +93,12 @@ export async function serve(stack: Stack): Promise<Served> {
 /** The data of the first `next` event of an SSE response (or the whole body when it is JSON). */
 async function readFirstEvent(response: Response, controller: AbortController): Promise<string | null> {
   if (!response.headers.get('content-type')?.includes('text/event-stream')) return response.text();
-  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
   try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return null;
-      buffer += decoder.decode(value, { stream: true });
-      let boundary = buffer.indexOf('\n\n');
-      while (boundary >= 0) {
-        const frame = buffer.slice(0, boundary);
-        buffer = buffer.slice(boundary + 2);
-        boundary = buffer.indexOf('\n\n');
-        const event = /^event: ?(.*)$/m.exec(frame)?.[1];
-        const data = frame
-          .split('\n')
-          .filter((line) => line.startsWith('data:'))
-          .map((line) => line.slice(5).trimStart())
-          .join('\n');
-        if (event === 'next' && data) return data;
-        if (event === 'complete') return null;
-      }
+    for await (const { event, data } of sseEvents(response.body as ReadableStream<Uint8Array>)) {
+      if (event === 'next' && data) return data;
+      if (event === 'complete') return null;
     }
+    return null;
   } finally {
     controller.abort();
   }
