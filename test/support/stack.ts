@@ -110,10 +110,19 @@ export function useStack(options: StackOptions = {}): Stack {
     stack = await startStack(options);
   });
   afterAll(() => stack?.close());
-  return new Proxy({} as Stack, {
+  return lateBound(() => stack, 'useStack');
+}
+
+/**
+ * Stands for the value `current()` returns once a hook has set it: every property read forwards
+ * to it (and fails, naming `what`, before it is there).
+ */
+export function lateBound<T extends object>(current: () => T | undefined, what: string): T {
+  return new Proxy({} as T, {
     get(_target, key) {
-      if (!stack) throw new Error(`useStack: stack.${String(key)} used before its beforeAll ran`);
-      return Reflect.get(stack, key);
+      const value = current();
+      if (!value) throw new Error(`${what}: .${String(key)} used before its beforeAll ran`);
+      return Reflect.get(value, key);
     },
   });
 }

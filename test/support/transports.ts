@@ -4,10 +4,11 @@
  * `startServer` on port 0, requests over real sockets.
  */
 import { createClient } from 'graphql-ws';
+import { afterAll, beforeAll } from 'vitest';
 import { WebSocket } from 'ws';
 import { type RunningServer, startServer } from '../../src/server.js';
 import { sseEvents } from './sse.js';
-import type { Stack } from './stack.js';
+import { lateBound, type Stack, type StackOptions, useStack } from './stack.js';
 
 export type Transport = 'post' | 'get' | 'sse' | 'ws';
 export const TRANSPORTS: readonly Transport[] = ['post', 'get', 'sse', 'ws'];
@@ -88,6 +89,17 @@ export async function serve(stack: Stack): Promise<Served> {
   };
 
   return { url, server, send, stop: () => server.stop() };
+}
+
+/** For the enclosing block: a stack (`useStack`) and a real server over it, stopped before the stack closes. */
+export function useServed(options: StackOptions = {}): { stack: Stack; served: Served } {
+  const stack = useStack(options);
+  let served: Served | undefined;
+  beforeAll(async () => {
+    served = await serve(stack);
+  });
+  afterAll(() => served?.stop());
+  return { stack, served: lateBound(() => served, 'useServed') };
 }
 
 /** The data of the first `next` event of an SSE response (or the whole body when it is JSON). */
