@@ -77,7 +77,7 @@ export interface FairShareLimits {
   perCredential?: number;
   /** Calls one credential may have waiting for a connection. Default 16 × `connections`. */
   queuePerCredential?: number;
-  /** Calls waiting for a connection, all credentials together. Default 256 × `connections`. */
+  /** Calls waiting for a connection, all credentials together. Default 64 × `connections`. */
   maxWaiting?: number;
   /** Credentials with calls in flight or waiting, at most. Default 256. */
   maxCredentials?: number;
@@ -281,7 +281,7 @@ export function createCoordinatorClient(options: CoordinatorClientOptions): Coor
     slots: connections,
     perScope: options.fairShare?.perCredential ?? connections - Math.max(1, Math.floor(connections / 4)),
     queuePerScope: options.fairShare?.queuePerCredential ?? 16 * connections,
-    maxWaiting: options.fairShare?.maxWaiting ?? 256 * connections,
+    maxWaiting: options.fairShare?.maxWaiting ?? 64 * connections,
     maxScopes: options.fairShare?.maxCredentials ?? 256,
   });
   let streamDispatcher: Dispatcher | null = options.dispatcher ?? null;
