@@ -6,6 +6,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash, randomUUID } from 'node:crypto';
 import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { type CORSOptions, getCORSHeadersByRequestAndOptions } from '@whatwg-node/server';
 import type { GraphQLError } from 'graphql';
 import { createYoga, type GraphiQLOptions, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { type ApqStore, createMemoryApqStore } from './apq.js';
@@ -72,6 +73,12 @@ export interface TransportContext {
  */
 export type Gateway = YogaServerInstance<TransportContext, Context> & {
   readonly admit: OperationAdmission;
+  /**
+   * Runs a plain JSON POST's params (already read and parsed by `server.ts`) through Yoga's
+   * operation handling and result processing, and returns the reply; null when Yoga's full path
+   * must answer instead (a refusal before execution, or a configuration that needs that path).
+   */
+  executeJsonPost(request: Request, params: Record<string, unknown>): Promise<Response | null>;
   /** Refusals (parse, validation, admission, shutdown) in client-visible form, with the request id. */
   refusals(errors: readonly unknown[], requestId: string): GraphQLError[];
 };
@@ -121,23 +128,87 @@ const noLive: LiveHub = {
 };
 
 /**
- * Tells a client honestly when its request ran on the embedded emulator's development key (it sent
- * no credential and the gateway has a default one), so a page can say so instead of guessing.
+ * The headers the gateway adds to every HTTP reply: the request id, and (when its request ran on
+ * the embedded emulator's development key because it sent no credential) a header saying so, so a
+ * page can tell the user instead of guessing. One function for Yoga's path and the direct one.
  */
-function useDefaultCredentialHeader(): Plugin {
-  return {
-    onResponse: ({ request, response }) => {
-      if (!request.headers.has('authorization'))
-        response.headers.set('x-scaimind-credential', 'emulator-development-key');
-    },
+function replyHeaders(defaultCredential: string | null) {
+  return (request: Request, headers: Headers) => {
+    headers.set('x-request-id', requestIdOf(request));
+    if (defaultCredential !== null && !request.headers.has('authorization'))
+      headers.set('x-scaimind-credential', 'emulator-development-key');
   };
 }
 
-function useRequestIdHeader(): Plugin {
-  return {
-    onResponse: ({ request, response }) => {
-      response.headers.set('x-request-id', requestIdOf(request));
-    },
+type ResultProcessHook = (payload: {
+  request: Request;
+  acceptableMediaTypes: string[];
+  result: unknown;
+  setResult(result: unknown): void;
+  resultProcessor: unknown;
+  setResultProcessor(processor: ResultProcessor, mediaType: string): void;
+  serverContext: object;
+}) => unknown;
+type ResultProcessor = (result: unknown, fetchAPI: unknown, mediaType: string) => Response | Promise<Response>;
+
+/**
+ * `Gateway.executeJsonPost`: Yoga's own operation handling (`getResultForParams`: the params hooks,
+ * i.e. query-parameter checks and the operation admission, then parse, validation, context and
+ * execution with every envelop plugin) and its own result processing (the result-process hooks:
+ * media type, error mapping, metrics), skipping only the HTTP layer around them, which `server.ts`
+ * has already done for a plain JSON POST. `onResultProcessHooks` is a private field of Yoga's
+ * server: if a later Yoga lacks it, every request takes Yoga's full path.
+ */
+function directExecution(
+  yoga: YogaServerInstance<TransportContext, Context>,
+  corsPolicy: CORSOptions,
+  addReplyHeaders: (request: Request, headers: Headers) => void,
+): Gateway['executeJsonPost'] {
+  const hooks = (yoga as unknown as { onResultProcessHooks?: unknown }).onResultProcessHooks;
+  if (!Array.isArray(hooks)) return async () => null;
+  const resultProcessHooks = hooks as ResultProcessHook[];
+  // Read once: every property read on the Yoga instance goes through a Proxy trap.
+  const { getResultForParams, fetchAPI } = yoga;
+  return async (request, params) => {
+    let result: unknown;
+    try {
+      result = await getResultForParams({ request, params: params as never }, {} as never);
+    } catch {
+      // Only a params hook throws here (execution errors become the result), so nothing has run:
+      // Yoga's full path answers it, the way it answers every refused request.
+      return null;
+    }
+    let processor: ResultProcessor | undefined;
+    let mediaType = '*/*';
+    const acceptableMediaTypes: string[] = [];
+    for (const hook of resultProcessHooks) {
+      await hook({
+        request,
+        acceptableMediaTypes,
+        result,
+        setResult: (next) => {
+          result = next;
+        },
+        resultProcessor: processor,
+        setResultProcessor: (next, nextMediaType) => {
+          processor = next;
+          mediaType = nextMediaType;
+        },
+        serverContext: {},
+      });
+    }
+    const response = processor
+      ? await processor(result, fetchAPI, mediaType)
+      : new fetchAPI.Response(null, {
+          status: 406,
+          statusText: 'Not Acceptable',
+          headers: { accept: acceptableMediaTypes.join('; charset=utf-8, ') },
+        });
+    // What the CORS plugin's onResponse adds on Yoga's path (nothing for a request without Origin).
+    const cors = getCORSHeadersByRequestAndOptions(request, corsPolicy);
+    if (cors) for (const name in cors) response.headers.set(name, cors[name] as string);
+    addReplyHeaders(request, response.headers);
+    return response;
   };
 }
 
@@ -193,7 +264,7 @@ function useRequestScope(scope: AsyncLocalStorage<string>): Plugin {
  * default reflects every origin *with* credentials). Browser code may read the request id, and
  * whether the development key was used.
  */
-function corsOptions(config: Config, usesDefaultCredential: boolean) {
+function corsOptions(config: Config, usesDefaultCredential: boolean): CORSOptions {
   return {
     origin: config.corsOrigins === '*' ? ['*'] : config.corsOrigins,
     credentials: config.corsCredentials,
@@ -259,6 +330,8 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
     };
   };
 
+  const addReplyHeaders = replyHeaders(defaultCredential);
+  const corsPolicy = corsOptions(config, defaultCredential !== null);
   const admission = createOperationAdmission(config, deps.persistedOperations, deps.apq ?? createMemoryApqStore());
   const yoga = createYoga<TransportContext, Context>({
     schema: getSchema(),
@@ -280,7 +353,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
       defaultQuery: GRAPHIQL_EXAMPLES,
     },
     renderGraphiQL: offlineGraphiQL(),
-    cors: corsOptions(config, defaultCredential !== null),
+    cors: corsPolicy,
     plugins: [
       // Operations with @defer/@stream stay on Yoga's executor, which delivers them incrementally.
       useCompiledExecution(),
@@ -305,12 +378,13 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
         admit: admission,
         refusals: (errors, requestId) => refusalErrors(errors, requestId, config.dev, deps.log),
       }),
-      useRequestIdHeader(),
-      ...(defaultCredential ? [useDefaultCredentialHeader()] : []),
+      { onResponse: ({ request, response }) => addReplyHeaders(request, response.headers) },
     ],
   });
   return Object.assign(yoga, {
     admit: admission,
+    // At debug level each request runs inside a log scope that only Yoga's full path sets up.
+    executeJsonPost: logScope ? async () => null : directExecution(yoga, corsPolicy, addReplyHeaders),
     refusals: (errors: readonly unknown[], requestId: string) => refusalErrors(errors, requestId, config.dev, deps.log),
   });
 }

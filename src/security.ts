@@ -12,7 +12,7 @@
  * token count inside its per-document parse cache, and the cost is cached per document, operation
  * and variables.
  */
-import { createHash } from 'node:crypto';
+import { createHash, hash as digest } from 'node:crypto';
 import { blockFieldSuggestionsPlugin } from '@escape.tech/graphql-armor-block-field-suggestions';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
@@ -131,6 +131,8 @@ function useUnsupportedMediaType(): Plugin {
 }
 
 const MAX_COST_ENTRIES_PER_DOCUMENT = 64;
+/** Cost-cache keys up to this many characters are kept as they are; longer ones as a SHA-1. */
+const MAX_PLAIN_COST_KEY = 64;
 
 /** The estimated cost of one operation (see `fieldCost` in schema/builder.ts); null if it cannot tell. */
 export function operationCost(
@@ -180,11 +182,9 @@ export function useCostLimit(maxCost: number): Plugin {
     // Variables the document does not declare cannot change its cost: no need to serialise them.
     // A digest, not the text, is the key: variables and names are up to a body long, and a cache
     // keyed by them grew the heap by gigabytes under distinct 97 KB variables.
-    const key = createHash('sha1')
-      .update(operationName ?? '')
-      .update('\u0000')
-      .update(entry.usesVariables && variables ? JSON.stringify(variables) : '')
-      .digest('base64');
+    // A short key is its own digest (no hash object per request); a longer one is hashed.
+    const text = `${operationName ?? ''}\u0000${entry.usesVariables && variables ? JSON.stringify(variables) : ''}`;
+    const key = text.length <= MAX_PLAIN_COST_KEY ? text : digest('sha1', text, 'base64');
     const { byKey } = entry;
     if (byKey.has(key)) return byKey.get(key) ?? null;
     const cost = operationCost(schema, document, operationName, entry.usesVariables ? variables : {});
@@ -305,12 +305,7 @@ export function createOperationAdmission(
 ): OperationAdmission {
   const listed = listedOperationAdmission(config, persisted);
   if (!apq || !config.allowArbitraryOperations) return listed;
-  return async (params) => {
-    const extensions = params.extensions as
-      | { persistedQuery?: { version?: unknown; sha256Hash?: unknown } }
-      | undefined;
-    const hash = extensions?.persistedQuery?.sha256Hash;
-    if (extensions?.persistedQuery?.version !== 1 || typeof hash !== 'string') return listed(params);
+  const admitPersisted = async (params: OperationParams, hash: string) => {
     if (typeof params.query === 'string' && params.query !== '') {
       if (createHash('sha256').update(params.query).digest('hex') !== hash.toLowerCase()) {
         throw requestError('BAD_REQUEST', 'extensions.persistedQuery.sha256Hash is not the sha256 of the query.', 400);
@@ -328,6 +323,15 @@ export function createOperationAdmission(
       );
     }
     return listed({ ...params, query: stored });
+  };
+  // Synchronous unless the request uses the protocol: most requests carry a plain query.
+  return (params) => {
+    const extensions = params.extensions as
+      | { persistedQuery?: { version?: unknown; sha256Hash?: unknown } }
+      | undefined;
+    const hash = extensions?.persistedQuery?.sha256Hash;
+    if (extensions?.persistedQuery?.version !== 1 || typeof hash !== 'string') return listed(params);
+    return admitPersisted(params, hash);
   };
 }
 

@@ -4,13 +4,15 @@
  * only `main.ts` wires signals to `stop()`.
  */
 
-import { createServer as createHttpServer, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type ExecutionArgs, getOperationAST } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { acceptRequestId, type Gateway, type TransportContext } from './app.js';
 import { gatewayError, type RequestErrorCode, requestError } from './errors.js';
+import { createReadRequestHandler, readDeclaredBody } from './json-post.js';
+import { writeResponse } from './node-response.js';
 import type { StaticSite } from './static-site.js';
 
 const SHUTTING_DOWN = 'The gateway is shutting down.';
@@ -26,6 +28,11 @@ export interface ServerOptions {
    * larger one closes the socket with 1009 before it is buffered, authenticated or not.
    */
   maxPayloadBytes?: number;
+  /**
+   * The HTTP body limit (default 100 000 bytes). Bodies that declare a length within it are read
+   * here in one go; others are left to Yoga, which streams and counts them (security.ts).
+   */
+  maxBodyBytes?: number;
   /** How long `stop()` waits for in-flight operations before closing sockets. */
   shutdownGraceMs?: number;
   /** Readiness beyond "not shutting down" (e.g. the coordinator answers). */
@@ -97,6 +104,8 @@ interface Enveloped {
 
 export async function startServer(gateway: Gateway, options: ServerOptions): Promise<RunningServer> {
   const keepAliveMs = options.keepAliveMs ?? 12_000;
+  const maxBodyBytes = options.maxBodyBytes ?? 100_000;
+  const serveReadRequest = createReadRequestHandler(gateway);
   let stopping = false;
   /** Open event-stream responses (SSE subscriptions): cut at shutdown, see `stop()`. */
   const eventStreams = new Set<ServerResponse>();
@@ -130,8 +139,28 @@ export async function startServer(gateway: Gateway, options: ServerOptions): Pro
       eventStreams.add(res);
       res.once('close', () => eventStreams.delete(res));
     }
-    return gateway.handle(req, res);
+    return serveGateway(req, res);
   });
+
+  async function serveGateway(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = readDeclaredBody(req, maxBodyBytes);
+    const read = body === null ? null : await body;
+    if (body !== null && read === null) return; // the client went away mid-body
+    let response: Response;
+    try {
+      response =
+        read === null ? await gateway.handleNodeRequestAndResponse(req, res) : await serveReadRequest(req, res, read);
+    } catch (error) {
+      // Yoga answers its own failures; this is the last resort, masked and logged like the rest.
+      const requestId = acceptRequestId(req.headers['x-request-id']?.toString());
+      const errors = JSON.stringify({ errors: gateway.refusals([error], requestId) });
+      response = new gateway.fetchAPI.Response(errors, {
+        status: 500,
+        headers: { 'content-type': 'application/json; charset=utf-8', 'x-request-id': requestId },
+      });
+    }
+    await writeResponse(response, req, res);
+  }
   // Idle sockets must outlive the WebSocket ping interval, or proxies see spurious closes.
   httpServer.keepAliveTimeout = keepAliveMs + 5_000;
   httpServer.headersTimeout = keepAliveMs + 10_000;

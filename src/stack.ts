@@ -156,6 +156,7 @@ export async function createGatewayStack(config: Config, deps: GatewayStackDeps)
         port: config.port,
         keepAliveMs: config.wsKeepAliveMs,
         maxPayloadBytes: config.maxBodyBytes,
+        maxBodyBytes: config.maxBodyBytes,
         drainDelayMs: config.shutdownDrainMs,
         shutdownGraceMs: deps.shutdownGraceMs,
         ready: createReadinessProbe({ client, intervalMs: config.readyIntervalMs }),

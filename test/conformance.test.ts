@@ -1,6 +1,8 @@
 /**
  * GraphQL over HTTP conformance: graphql-http's server audit suite (every audit, not only the
- * MUSTs) against the gateway through `gateway.fetch`, with every hardening plugin on.
+ * MUSTs) against the gateway, with every hardening plugin on: in process through `gateway.fetch`
+ * (Yoga's whole path), and over a socket, where JSON POSTs take the direct path of
+ * src/json-post.ts.
  *
  * The audit's fetch adds the CSRF preflight header `graphql-preflight: 1` to its GET requests.
  * That is legitimate: CSRF prevention only refuses requests a browser could send cross-site
@@ -10,20 +12,27 @@
  * here too, and in test/hardening-bad-input.test.ts (case 11).
  */
 import { serverAudits } from 'graphql-http';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningServer, startServer } from '../src/server.js';
 import { useStack } from './support/stack.js';
 
 /** graphql-http 1.23.1: 61 audits. A change of count means a new version: look at what it checks. */
 const AUDIT_COUNT = 61;
 const URL_ = 'http://gateway.test/graphql';
 
-describe('graphql-http server audits', () => {
+describe.each(['in process', 'over a socket'])('graphql-http server audits, %s', (transport) => {
   const stack = useStack();
+  let server: RunningServer | undefined;
+  beforeAll(async () => {
+    if (transport === 'over a socket') server = await startServer(stack.gateway, { host: '127.0.0.1', port: 0 });
+  });
+  afterAll(() => server?.stop());
 
   const fetchFn = async (input: RequestInfo | URL, init: RequestInit = {}) => {
     const headers = new Headers(init.headers);
     if ((init.method ?? 'GET').toUpperCase() === 'GET') headers.set('graphql-preflight', '1');
-    return stack.gateway.fetch(String(input), { ...init, headers });
+    if (!server) return stack.gateway.fetch(String(input), { ...init, headers });
+    return fetch(String(input).replace(URL_, server.url), { ...init, headers });
   };
   const audits = serverAudits({ url: URL_, fetchFn });
 

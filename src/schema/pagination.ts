@@ -83,8 +83,12 @@ interface Position {
   /** Index of the edge in that page; -1 means "before the first item of that page". */
   offset: number;
   size: number;
-  digest: string;
+  /** The listing's digest, computed when a cursor is first encoded (most queries select none). */
+  digest: () => string;
 }
+
+/** A cursor as a client sent it back. */
+type SentPosition = Omit<Position, 'digest'> & { digest: string };
 
 const CURSOR_VERSION = 1;
 
@@ -94,10 +98,10 @@ function digestOf(identity: unknown): string {
 
 function encodeCursor(position: Position): string {
   const { token, offset, size, digest } = position;
-  return Buffer.from(JSON.stringify([CURSOR_VERSION, token, offset, size, digest])).toString('base64url');
+  return Buffer.from(JSON.stringify([CURSOR_VERSION, token, offset, size, digest()])).toString('base64url');
 }
 
-function decodeCursor(cursor: string): Position {
+function decodeCursor(cursor: string): SentPosition {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (Array.isArray(parsed) && parsed.length === 5 && parsed[0] === CURSOR_VERSION) {
@@ -215,13 +219,17 @@ export async function resolvePageTokenConnection<T>(
   info?: GraphQLResolveInfo,
 ): Promise<Connection<T>> {
   const first = validateArgs(args);
-  const digest = digestOf(listing.identity);
+  let listingDigest: string | undefined;
+  const digest = () => {
+    listingDigest ??= digestOf(listing.identity);
+    return listingDigest;
+  };
   let token: string | null = null;
   let start = 0;
   let size = listing.scan?.pageSize ?? (info !== undefined && selectsCursor(info) ? MAX_FIRST : first);
   if (args.after != null) {
     const position = decodeCursor(args.after);
-    if (position.digest !== digest) {
+    if (position.digest !== digest()) {
       throw gatewayError(
         'BAD_USER_INPUT',
         'The `after` cursor belongs to a listing with other filters or order. Use cursors only with the arguments they came from, or omit `after` to start over.',
@@ -270,8 +278,13 @@ export async function resolvePageTokenConnection<T>(
       hasNextPage,
       // Relay allows false when paging forward; true is known exactly when `after` was given.
       hasPreviousPage: args.after != null,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: scanStop ? encodeCursor(scanStop) : (edges.at(-1)?.cursor ?? null),
+      // Getters, like the edges' cursors: encoded only when selected.
+      get startCursor() {
+        return edges[0]?.cursor ?? null;
+      },
+      get endCursor() {
+        return scanStop ? encodeCursor(scanStop) : (edges.at(-1)?.cursor ?? null);
+      },
     },
     totalCount: listing.checkTotal === undefined ? totalCount : () => checkTotal(listing, totalCount),
   };
