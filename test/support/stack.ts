@@ -113,6 +113,16 @@ export function useStack(options: StackOptions = {}): Stack {
   return lateBound(() => stack, 'useStack');
 }
 
+/** Runs `body` against a stack of its own (for a test that needs other options), closed afterwards. */
+export async function withStack<T>(options: StackOptions, body: (stack: Stack) => Promise<T>): Promise<T> {
+  const stack = await startStack(options);
+  try {
+    return await body(stack);
+  } finally {
+    await stack.close();
+  }
+}
+
 /**
  * Stands for the value `current()` returns once a hook has set it: every property read forwards
  * to it (and fails, naming `what`, before it is there).
