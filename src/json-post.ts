@@ -2,7 +2,7 @@
  * The direct path for the request nearly every client sends: `POST /graphql` with a JSON body of
  * declared length. Yoga's HTTP layer (request hooks, a streamed body read behind promise chains,
  * response hooks, whatwg-node's writer) costs about a third of the gateway's CPU per request on
- * one job by id (bench/README.md, "overhead"), and for this request all of it reduces to: read the
+ * one job by id (bench/README.md, "The hot path"), and for this request all of it reduces to: read the
  * body, parse it, hand the params to Yoga's operation handling, write the reply.
  *
  * What those layers decide is decided here first or left to them:

@@ -126,6 +126,28 @@ describe('fair share of the coordinator connections per credential', () => {
     await burst;
   });
 
+  it('bounds the calls waiting across all credentials: past it, a call that would wait is refused at once', async () => {
+    // 2 connections (one per credential), at most 2 calls waiting in all.
+    const r = await rig({ connections: 2, fairShare: { queuePerCredential: 10, maxWaiting: 2 } });
+    current = r;
+    r.emulator.setFaults([{ route: JOB_ROUTE, kind: 'hang' }]);
+    // A: 1 in flight, 2 waiting (the gateway's whole queue), 2 refused.
+    const burst = r.post(flood(5), TENANT_A, abort.signal).catch(() => null);
+    await until(() => (r.emulator.stats().requests[JOB_ROUTE] ?? 0) >= 1);
+    expect(r.client.fairShareStats?.()).toMatchObject({ inFlight: 1, waiting: 2 });
+    // C takes the last free connection (and hangs); D would have to wait, and the queue is full.
+    const c = r
+      .post('{ trainingJob(id: "job_c") { name } }', `Bearer ${EMULATOR_KEYS.viewer}`, abort.signal)
+      .catch(() => null);
+    await until(() => (r.emulator.stats().requests[JOB_ROUTE] ?? 0) >= 2);
+    const d = await r.post('{ queue { depth } }', TENANT_B);
+    expect(d.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfter: 1 });
+    expect(d.errors?.[0]?.message).toMatch(/as many calls waiting for the coordinator as it can hold/);
+    expect(r.client.fairShareStats?.()).toMatchObject({ inFlight: 2, waiting: 2 });
+    abort.abort();
+    await Promise.all([burst, c]);
+  });
+
   it('does not open the circuit breaker nor leave /ready when a burst runs out of time waiting on the pool', async () => {
     // 2 connections, the caller's deadline 300 ms, the coordinator's attempt timeout a minute: the
     // burst's calls end at the caller's deadline, in flight or still waiting for a connection.

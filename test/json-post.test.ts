@@ -64,85 +64,58 @@ interface Case {
 
 const JOB_QUERY = 'query Job($id: ID!) { trainingJob(id: $id) { jobId name status } }';
 
+/** A request the direct path answers: its JSON body, and headers besides the defaults. */
+const direct = (name: string, params: unknown, headers?: Record<string, string>): Case => ({
+  name,
+  body: JSON.stringify(params),
+  headers,
+  direct: true,
+});
+/** A request the direct path leaves to Yoga's full path: its raw body. */
+const stepsAside = (name: string, body: string, headers?: Record<string, string>): Case => ({
+  name,
+  body,
+  headers,
+  direct: false,
+});
+
 function cases(jobId: string): Case[] {
-  const json = (value: unknown) => JSON.stringify(value);
+  const job = (id: unknown) => ({ query: JOB_QUERY, variables: { id } });
+  const tooDeep =
+    '{ trainingJobs { edges { node { evaluations { edges { node { job { evaluations { edges { node { job { name } } } } } } } } } } } }';
   return [
-    { name: 'a query with variables', body: json({ query: JOB_QUERY, variables: { id: jobId } }), direct: true },
-    {
-      name: 'the same, with charset in the content type',
-      body: json({ query: JOB_QUERY, variables: { id: jobId } }),
-      headers: { 'content-type': 'application/json; charset=utf-8' },
-      direct: true,
-    },
-    {
-      name: 'accept: application/graphql-response+json, with a validation error (400)',
-      body: json({ query: '{ trainingJob(id: "x") { noSuchField } }' }),
-      headers: { accept: 'application/graphql-response+json' },
-      direct: true,
-    },
-    {
-      name: "Apollo Client's accept header",
-      body: json({ query: JOB_QUERY, variables: { id: jobId } }),
-      headers: { accept: 'application/graphql-response+json,application/json;q=0.9' },
-      direct: true,
-    },
-    { name: 'a syntax error', body: json({ query: '{ trainingJob(id: ' }), direct: true },
-    {
-      name: 'an unknown operation name',
-      body: json({ query: JOB_QUERY, operationName: 'Nope', variables: { id: jobId } }),
-      direct: true,
-    },
-    { name: 'a variable of the wrong type', body: json({ query: JOB_QUERY, variables: { id: 42 } }), direct: true },
-    { name: 'a missing variable', body: json({ query: JOB_QUERY }), direct: true },
-    {
-      name: 'too deep (a limit)',
-      body: json({
-        query: `{ trainingJobs { edges { node { evaluations { edges { node { job { evaluations { edges { node { job { name } } } } } } } } } } } }`,
-      }),
-      direct: true,
-    },
-    {
-      name: 'an upstream NOT_FOUND',
-      body: json({ query: JOB_QUERY, variables: { id: 'job_does_not_exist' } }),
-      direct: true,
-    },
-    {
-      name: 'a rejected credential',
-      body: json({ query: JOB_QUERY, variables: { id: jobId } }),
-      headers: { authorization: 'Bearer nope' },
-      direct: true,
-    },
-    {
-      name: 'no credential (the development key header)',
-      body: json({ query: JOB_QUERY, variables: { id: jobId } }),
-      headers: { authorization: '' },
-      direct: true,
-    },
-    {
-      name: 'a cross-origin request from a browser (CORS headers)',
-      body: json({ query: JOB_QUERY, variables: { id: jobId } }),
-      headers: { origin: 'https://app.example.com' },
-      direct: true,
-    },
-    {
-      name: 'a subscription (an event stream that ends at once: the job does not exist)',
-      body: json({ query: 'subscription { trainingJobUpdated(id: "job_does_not_exist") { status } }' }),
-      direct: true,
-    },
-    { name: 'query is not a string', body: json({ query: 42 }), direct: false },
-    {
-      name: 'an unknown persisted query',
-      body: json({ extensions: { persistedQuery: { version: 1, sha256Hash: 'a'.repeat(64) } } }),
-      direct: false,
-    },
-    { name: 'a batch (array body)', body: json([{ query: '{ __typename }' }]), direct: false },
-    { name: 'invalid JSON', body: '{"query": ', direct: false },
-    {
-      name: 'text/plain (CSRF)',
-      body: json({ query: '{ __typename }' }),
-      headers: { 'content-type': 'text/plain' },
-      direct: false,
-    },
+    direct('a query with variables', job(jobId)),
+    direct('the same, with charset in the content type', job(jobId), {
+      'content-type': 'application/json; charset=utf-8',
+    }),
+    direct(
+      'accept: application/graphql-response+json, a validation error (400)',
+      { query: '{ trainingJob(id: "x") { noSuchField } }' },
+      { accept: 'application/graphql-response+json' },
+    ),
+    direct("Apollo Client's accept header", job(jobId), {
+      accept: 'application/graphql-response+json,application/json;q=0.9',
+    }),
+    direct('a syntax error', { query: '{ trainingJob(id: ' }),
+    direct('an unknown operation name', { ...job(jobId), operationName: 'Nope' }),
+    direct('a variable of the wrong type', job(42)),
+    direct('a missing variable', { query: JOB_QUERY }),
+    direct('too deep (a limit)', { query: tooDeep }),
+    direct('an upstream NOT_FOUND', job('job_does_not_exist')),
+    direct('a rejected credential', job(jobId), { authorization: 'Bearer nope' }),
+    direct('no credential (the development key header)', job(jobId), { authorization: '' }),
+    direct('a cross-origin request from a browser (CORS headers)', job(jobId), { origin: 'https://app.example.com' }),
+    direct('a subscription (an event stream that ends at once: no such job)', {
+      query: 'subscription { trainingJobUpdated(id: "job_does_not_exist") { status } }',
+    }),
+    stepsAside('query is not a string', '{"query":42}'),
+    stepsAside(
+      'an unknown persisted query',
+      JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash: 'a'.repeat(64) } } }),
+    ),
+    stepsAside('a batch (array body)', '[{"query":"{ __typename }"}]'),
+    stepsAside('invalid JSON', '{"query": '),
+    stepsAside('text/plain (CSRF)', '{"query":"{ __typename }"}', { 'content-type': 'text/plain' }),
   ];
 }
 

@@ -76,6 +76,20 @@ export interface Ctx {
   startNaive(emu: Emu): Promise<Proc>;
   /** The peer: Apollo Server 4 with RESTDataSource (bench/apollo-peer.ts). */
   startApollo(emu: Emu): Promise<Proc>;
+  /**
+   * The gateway and every server it is compared with, on one emulator; each started one is pushed
+   * to `started` as soon as it runs, so the caller stops them all even when a later start fails.
+   */
+  startCompared(emu: Emu, started: Proc[]): Promise<Compared>;
+}
+
+export interface Compared {
+  gateway: Proc;
+  apollo: Proc;
+  proxy: Proc;
+  naive: Proc;
+  /** The build given with --baseline-dist, if any. */
+  baseline: Proc | null;
 }
 
 export const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
@@ -148,6 +162,22 @@ export function createHarness(opts: Options): Harness {
       startServer('naive', 'bench/naive-gateway.ts', { UPSTREAM_URL: emu.baseUrl }, /^naive listening (\S+)/),
     startApollo: (emu: Emu) =>
       startServer('apollo', 'bench/apollo-peer.ts', { UPSTREAM_URL: emu.baseUrl }, /^apollo listening (\S+)/),
+    async startCompared(emu: Emu, started: Proc[]): Promise<Compared> {
+      const keep = async (proc: Promise<Proc>) => {
+        const running = await proc;
+        started.push(running);
+        return running;
+      };
+      const [gateway, apollo, proxy, naive] = await Promise.all([
+        keep(starters.startGateway(emu)),
+        keep(starters.startApollo(emu)),
+        keep(starters.startProxy(emu)),
+        keep(starters.startNaive(emu)),
+      ]);
+      const baseline = await starters.startBaseline(emu);
+      if (baseline) started.push(baseline);
+      return { gateway, apollo, proxy, naive, baseline };
+    },
   };
 
   return {

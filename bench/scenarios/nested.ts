@@ -63,18 +63,10 @@ const FEW_MS = 5;
 
 async function nested(ctx: Ctx) {
   const emu = await ctx.startEmulator(0, null);
-  const procs: Array<Proc | undefined> = [];
+  const procs: Proc[] = [];
   try {
     const added = ctx.opts.enrich ? await enrich(emu) : 0;
-    const [gateway, apollo, naive, proxy] = await Promise.all([
-      ctx.startGateway(emu),
-      ctx.startApollo(emu),
-      ctx.startNaive(emu),
-      ctx.startProxy(emu),
-    ]);
-    procs.push(gateway, apollo, naive, proxy);
-    const baseline = await ctx.startBaseline(emu);
-    if (baseline) procs.push(baseline);
+    const { gateway, apollo, proxy, naive, baseline } = await ctx.startCompared(emu, procs);
     const { jobs } = await emu.rest<{ jobs: Array<{ job_id: string }> }>('GET', '/jobs?page_size=1&status=COMPLETED');
     const graphqlVariants: Variant[] = [
       { label: 'gateway', sut: gateway, emu, spec: graphqlSpec(gateway.url, NESTED_QUERY) },

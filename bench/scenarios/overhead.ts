@@ -27,17 +27,9 @@ const TARGET_CPU_RATIO_TO_PROXY = 2;
 
 async function overhead(ctx: Ctx) {
   const emu = await ctx.startEmulator(0, null);
-  const procs: Array<Proc | undefined> = [];
+  const procs: Proc[] = [];
   try {
-    const [gateway, apollo, proxy, naive] = await Promise.all([
-      ctx.startGateway(emu),
-      ctx.startApollo(emu),
-      ctx.startProxy(emu),
-      ctx.startNaive(emu),
-    ]);
-    procs.push(gateway, apollo, proxy, naive);
-    const baseline = await ctx.startBaseline(emu);
-    if (baseline) procs.push(baseline);
+    const { gateway, apollo, proxy, naive, baseline } = await ctx.startCompared(emu, procs);
     const jobs = await emu.rest<{ jobs: Array<{ job_id: string }> }>('GET', '/jobs?page_size=1&status=COMPLETED');
     const jobId = jobs.jobs[0]?.job_id;
     if (!jobId) throw new Error('no COMPLETED job in the seeded tenant');
