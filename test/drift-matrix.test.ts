@@ -10,15 +10,9 @@ import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DRIFT_PROFILE_NAMES, type Drift, type DriftProfileName } from '../src/emulator/index.js';
 import { SEEDED } from '../src/emulator/seed.js';
 import { call, walk } from './support/emulator-http.js';
-import {
-  EMULATOR_KEYS,
-  EVALUATION_UPDATED,
-  JOB_UPDATED,
-  recordSse,
-  sleep,
-  startLiveInstance,
-} from './support/live-stack.js';
+import { EMULATOR_KEYS, EVALUATION_UPDATED, JOB_UPDATED, recordSse, startLiveInstance } from './support/live-stack.js';
 import { useStack } from './support/stack.js';
+import { sleep } from './support/wait.js';
 
 const REPRESENTATIVE: DriftProfileName[] = [
   'contract',

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CallEvent } from '../src/coordinator/client.js';
 import type { FaultSpec } from '../src/emulator/index.js';
 import { ERROR_CODES } from '../src/errors.js';
-import { EMULATOR_KEYS, type GraphQLResponse, type Stack, startStack } from './support/stack.js';
+import { EMULATOR_KEYS, type GraphQLResponse, type Stack, startStack, withStack } from './support/stack.js';
 
 const REQUEST_TIMEOUT_MS = 1_500;
 const ATTEMPT_TIMEOUT_MS = 300;
@@ -146,8 +146,7 @@ describe('fault suite', () => {
   it('sends every mutation exactly once when POSTs fail (503, resets, malformed replies)', async () => {
     // Only the POSTs fail here. The suite's 300 ms attempt timeout could fail a mutation's precheck
     // GETs on a busy machine, and then that mutation never POSTs: its own stack waits for them.
-    const patient = await startStack({ config: { coordinatorTimeoutMs: 10_000, requestTimeoutMs: 20_000 } });
-    try {
+    await withStack({ config: { coordinatorTimeoutMs: 10_000, requestTimeoutMs: 20_000 } }, async (patient) => {
       patient.emulator.setFaults([
         { route: 'POST /evaluations', kind: 'status', status: 503, probability: 0.3 },
         { route: 'POST /evaluations', kind: 'reset', probability: 0.3 },
@@ -165,15 +164,12 @@ describe('fault suite', () => {
       const failed = results.filter((response) => response.body.errors?.length).length;
       expect(failed).toBeGreaterThan(0);
       expect(failed).toBeLessThan(20);
-    } finally {
-      await patient.close();
-    }
+    });
   });
 
   it('ends an operation at the request deadline, with UPSTREAM_TIMEOUT only on the late fields', async () => {
     const LATE_MS = 10_000;
-    const slow = await startStack({ config: { coordinatorTimeoutMs: 10_000, requestTimeoutMs: 800 } });
-    try {
+    await withStack({ config: { coordinatorTimeoutMs: 10_000, requestTimeoutMs: 800 } }, async (slow) => {
       slow.emulator.setFaults([
         { route: 'GET /queue', kind: 'latency', latencyMs: LATE_MS },
         { route: 'GET /evaluations', kind: 'latency', latencyMs: LATE_MS },
@@ -193,45 +189,43 @@ describe('fault suite', () => {
         ['evaluations', 'UPSTREAM_TIMEOUT'],
         ['queue', 'UPSTREAM_TIMEOUT'],
       ]);
-    } finally {
-      await slow.close();
-    }
+    });
   });
 
   it('aborts the upstream calls of a client that disconnects', async () => {
     const events: CallEvent[] = [];
-    const watched = await startStack({
-      config: { coordinatorTimeoutMs: 10_000, requestTimeoutMs: 20_000 },
-      client: { onCall: (event) => events.push(event) },
-    });
-    try {
-      watched.emulator.setFaults([{ route: 'GET /queue', kind: 'hang' }]);
-      const controller = new AbortController();
-      const request = Promise.resolve(
-        watched.gateway.fetch('http://gateway.test/graphql', {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ query: '{ queue { depth } }' }),
-          signal: controller.signal,
-        }),
-      ).catch((error: unknown) => error);
-      // Wait until the call is in flight at the emulator.
-      for (let i = 0; i < 100 && watched.calls('GET /queue') === 0; i++) await new Promise((r) => setTimeout(r, 10));
-      expect(watched.calls('GET /queue')).toBe(1);
-      const abortedAt = Date.now();
-      controller.abort();
-      await request;
-      for (let i = 0; i < 100 && !events.some((event) => event.route === '/queue'); i++) {
-        await new Promise((r) => setTimeout(r, 10));
-      }
-      const call = events.find((event) => event.route === '/queue');
-      expect(call?.errorCode).toBe('ABORTED');
-      expect(Date.now() - abortedAt).toBeLessThan(1_000);
-      // Not retried after the abort.
-      await new Promise((r) => setTimeout(r, 100));
-      expect(watched.calls('GET /queue')).toBe(1);
-    } finally {
-      await watched.close();
-    }
+    await withStack(
+      {
+        config: { coordinatorTimeoutMs: 10_000, requestTimeoutMs: 20_000 },
+        client: { onCall: (event) => events.push(event) },
+      },
+      async (watched) => {
+        watched.emulator.setFaults([{ route: 'GET /queue', kind: 'hang' }]);
+        const controller = new AbortController();
+        const request = Promise.resolve(
+          watched.gateway.fetch('http://gateway.test/graphql', {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ query: '{ queue { depth } }' }),
+            signal: controller.signal,
+          }),
+        ).catch((error: unknown) => error);
+        // Wait until the call is in flight at the emulator.
+        for (let i = 0; i < 100 && watched.calls('GET /queue') === 0; i++) await new Promise((r) => setTimeout(r, 10));
+        expect(watched.calls('GET /queue')).toBe(1);
+        const abortedAt = Date.now();
+        controller.abort();
+        await request;
+        for (let i = 0; i < 100 && !events.some((event) => event.route === '/queue'); i++) {
+          await new Promise((r) => setTimeout(r, 10));
+        }
+        const call = events.find((event) => event.route === '/queue');
+        expect(call?.errorCode).toBe('ABORTED');
+        expect(Date.now() - abortedAt).toBeLessThan(1_000);
+        // Not retried after the abort.
+        await new Promise((r) => setTimeout(r, 100));
+        expect(watched.calls('GET /queue')).toBe(1);
+      },
+    );
   });
 });

@@ -1,7 +1,7 @@
 /** Label filters on trainingJobs and evaluations, and Evaluation.labels from the evaluated job. */
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { graphql } from './generated/index.js';
-import { dataOf, EMULATOR_KEYS, startStack, useStack } from './support/stack.js';
+import { dataOf, EMULATOR_KEYS, startStack, useStack, withStack } from './support/stack.js';
 
 const JobsByLabel = graphql(`
   query JobsByLabel($labels: [KeyValueInput!], $first: Int, $after: String) {
@@ -101,8 +101,7 @@ describe('label filters', () => {
   });
 
   it('bounds the scan of a sparse filter: five upstream pages, then a cursor to continue from', async () => {
-    const big = await startStack({ emulator: { seedJobs: 1000 } });
-    try {
+    await withStack({ emulator: { seedJobs: 1000 } }, async (big) => {
       const labels = [{ key: 'team', value: 'nobody' }];
       const first = dataOf(await big.run(JobsByLabel, { labels, first: 10 })).trainingJobs;
       expect(first?.edges).toEqual([]);
@@ -115,8 +114,6 @@ describe('label filters', () => {
       // The cursor resumed at page 6; pages 6-10 are the rest of the 1000 jobs.
       expect(second?.pageInfo.hasNextPage).toBe(false);
       expect(big.calls('GET /jobs')).toBe(10);
-    } finally {
-      await big.close();
-    }
+    });
   });
 });

@@ -5,7 +5,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createRateLimitBook } from '../src/rate-limits.js';
 import { graphql } from './generated/index.js';
-import { dataOf, EMULATOR_KEYS, startStack, useStack } from './support/stack.js';
+import { dataOf, EMULATOR_KEYS, startStack, useStack, withStack } from './support/stack.js';
 
 const Cluster = graphql(`
   query Cluster {
@@ -250,8 +250,7 @@ describe('cluster, nodes, queue, data and rate limits', () => {
 
   it('shows what the caller has left of the rate limit, per credential, from the latest reply', async () => {
     // A gateway of its own: the book lives as long as the gateway, across the other tests' calls.
-    const fresh = await startStack({ emulator: { rateLimitPerMinute: 1000 } });
-    try {
+    await withStack({ emulator: { rateLimitPerMinute: 1000 } }, async (fresh) => {
       const before = dataOf(await fresh.run(RateLimit, {}, { token: EMULATOR_KEYS.evaluator }));
       expect(before.viewer.rateLimit).toBeNull();
       dataOf(await fresh.run(QueueDepth, {}, { token: EMULATOR_KEYS.evaluator }));
@@ -262,9 +261,7 @@ describe('cluster, nodes, queue, data and rate limits', () => {
       // Another credential has its own budget, and has not been seen yet.
       const other = dataOf(await fresh.run(RateLimit, {}, { token: EMULATOR_KEYS.otherTenant }));
       expect(other.viewer.rateLimit).toBeNull();
-    } finally {
-      await fresh.close();
-    }
+    });
   });
 
   it('prechecks custom benchmark datasets with one validation call before submitting an evaluation', async () => {

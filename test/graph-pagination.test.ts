@@ -4,7 +4,7 @@ import { graphql } from './generated/index.js';
 
 type JobsConnection = JobsPageQuery['trainingJobs'];
 
-import { dataOf, EMULATOR_KEYS, type Stack, startStack, useStack } from './support/stack.js';
+import { dataOf, EMULATOR_KEYS, type Stack, startStack, useStack, withStack } from './support/stack.js';
 
 const Jobs = graphql(`
   query JobsPage($first: Int, $after: String, $last: Int, $before: String, $filter: TrainingJobFilter, $orderBy: ListOrder) {
@@ -99,8 +99,7 @@ describe('connections over page tokens', () => {
     expect(stack.calls('GET /jobs')).toBeLessThanOrEqual(2);
 
     // And across the end of an upstream page: 80 + 30 straddles the 100-item boundary.
-    const large = await startStack({ emulator: { seedJobs: 130 } });
-    try {
+    await withStack({ emulator: { seedJobs: 130 } }, async (large) => {
       const ids = await restIds(large, '/jobs', 'jobs', 'job_id');
       let cursor: string | null | undefined = null;
       for (const first of [1, 79]) {
@@ -110,9 +109,7 @@ describe('connections over page tokens', () => {
       const straddling = dataOf(await large.run(JobIds, { first: 30, after: cursor })).trainingJobs;
       expect(straddling?.edges.map((edge) => edge.node.jobId)).toEqual(ids.slice(80, 110));
       expect(large.calls('GET /jobs')).toBe(2);
-    } finally {
-      await large.close();
-    }
+    });
   });
 
   it('resumes right after a cursor taken from the middle of a page', async () => {
@@ -172,17 +169,14 @@ describe('connections over page tokens', () => {
 
   it('says a cursor has expired once the coordinator’s page token has', async () => {
     // Cursors are read 100 items a page: one that carries a page token sits past the first 100.
-    const large = await startStack({ emulator: { seedJobs: 130 } });
-    try {
+    await withStack({ emulator: { seedJobs: 130 } }, async (large) => {
       const page = dataOf(await large.run(JobIds, { first: 100 })).trainingJobs;
       const deep = dataOf(await large.run(JobIds, { first: 5, after: page?.pageInfo.endCursor })).trainingJobs;
       large.emulator.advance(11 * 60 * 1000);
       const response = await large.run(JobIds, { first: 5, after: deep?.pageInfo.endCursor });
       expect(response.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
       expect(response.body.errors?.[0]?.message).toMatch(/expired/);
-    } finally {
-      await large.close();
-    }
+    });
   });
 
   it('does not call every 400 on a page with a cursor an expired cursor: only one that names page_token', async () => {

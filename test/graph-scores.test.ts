@@ -5,7 +5,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { SEEDED } from '../src/emulator/seed.js';
 import { call, jobNamed } from './support/emulator-http.js';
-import { dataOf, startStack, useStack } from './support/stack.js';
+import { dataOf, useStack, withStack } from './support/stack.js';
 
 const SCOREBOARD = /* GraphQL */ `
   query Scoreboard($id: ID!, $benchmarks: [String!]) {
@@ -131,8 +131,7 @@ describe('scoreboard', () => {
 
 describe('scoreCheckpoints', () => {
   it('costs one per checkpoint it will submit (all of them, up to 20, when none are named), refused before any call', async () => {
-    const capped = await startStack({ config: { maxCost: 1 } });
-    try {
+    await withStack({ config: { maxCost: 1 } }, async (capped) => {
       const costOf = async (checkpointIds?: string[]) => {
         const input = { jobId: 'job_any', benchmarks: [{ name: 'mmlu' }], ...(checkpointIds ? { checkpointIds } : {}) };
         const response = await capped.run(SCORE_CHECKPOINTS, { input });
@@ -143,9 +142,7 @@ describe('scoreCheckpoints', () => {
       expect((await costOf(['ckpt_1', 'ckpt_2', 'ckpt_3'])) - one).toBe(2);
       expect((await costOf()) - one).toBe(19);
       expect(capped.calls()).toBe(0);
-    } finally {
-      await capped.close();
-    }
+    });
   });
 
   it('submits one evaluation per checkpoint with all the benchmarks, and a retry submits nothing again', async () => {

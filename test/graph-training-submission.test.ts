@@ -15,7 +15,7 @@ import { createLogger } from '../src/log.js';
 import type { SubmitTrainingJobInput } from './generated/graphql.js';
 import { graphql } from './generated/index.js';
 import { REDIS_URL, redisAvailable, uniquePrefix } from './support/live-stack.js';
-import { dataOf, EMULATOR_KEYS, startStack, useStack } from './support/stack.js';
+import { dataOf, EMULATOR_KEYS, startStack, useStack, withStack } from './support/stack.js';
 
 const SubmitJob = graphql(`
   mutation SubmitJob($input: SubmitTrainingJobInput!) {
@@ -321,8 +321,7 @@ describe('submitTrainingJob', () => {
   });
 
   it('never submits twice when the lookup after a timed-out submit fails too: the keyed retry finds the job', async () => {
-    const slow = await startStack({ config: { coordinatorTimeoutMs: 1500 }, client: { retry: { maxAttempts: 1 } } });
-    try {
+    await withStack({ config: { coordinatorTimeoutMs: 1500 }, client: { retry: { maxAttempts: 1 } } }, async (slow) => {
       // The job is created, then the coordinator never answers: the gateway's own timeout fires.
       slow.emulator.setFaults([{ route: 'POST /jobs', kind: 'hang', afterHandling: true, count: 1 }]);
       const keyed = { ...input(), idempotencyKey: 'late-1' };
@@ -338,9 +337,7 @@ describe('submitTrainingJob', () => {
       expect(retried.trainingJob?.jobId).toMatch(/^job_/);
       expect(slow.calls('POST /jobs')).toBe(1);
       expect((await restJobs(slow)).filter((job) => job.name === 'support-lora-v5')).toHaveLength(1);
-    } finally {
-      await slow.close();
-    }
+    });
   });
 
   it('runs the GraphiQL example as it stands', async () => {

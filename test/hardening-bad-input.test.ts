@@ -3,7 +3,7 @@
  * `extensions.code`, and none of them reaches the coordinator.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Stack, startStack } from './support/stack.js';
+import { type Stack, startStack, withStack } from './support/stack.js';
 
 type Body = {
   data?: unknown;
@@ -63,13 +63,10 @@ describe('bad input: clear errors, stable codes, no upstream call', () => {
     expect(invalid.body.errors?.[0]?.message).not.toMatch(/Did you mean/);
     expect(stack.calls()).toBe(0);
 
-    const dev = await startStack({ config: { dev: true } });
-    try {
+    await withStack({ config: { dev: true } }, async (dev) => {
       const response = await dev.run('{ trainingJobs(first: 1) { edges { node { nam } } } }');
       expect(response.body.errors?.[0]?.message).toMatch(/Did you mean "name"/);
-    } finally {
-      await dev.close();
-    }
+    });
   });
 
   it('3. variables of the wrong type → 400', async () => {
@@ -212,8 +209,7 @@ describe('bad input: clear errors, stable codes, no upstream call', () => {
     const on = await query('{ __schema { queryType { name } } }');
     expect(on.body).toEqual({ data: { __schema: { queryType: { name: 'Query' } } } });
 
-    const closed = await startStack({ config: { introspection: false } });
-    try {
+    await withStack({ config: { introspection: false } }, async (closed) => {
       const off = await closed.run('{ __schema { queryType { name } } }', undefined, { headers: JSON_HEADERS });
       expect(off.status).toBe(400);
       expect(off.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
@@ -221,9 +217,7 @@ describe('bad input: clear errors, stable codes, no upstream call', () => {
       const type = await closed.run('{ __type(name: "Query") { name } }');
       expect(type.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
       expect((await closed.run('{ __typename }')).body).toEqual({ data: { __typename: 'Query' } });
-    } finally {
-      await closed.close();
-    }
+    });
   });
 
   it('11. CSRF: GET or non-JSON POST without the preflight header → 403; a mutation over GET → 405', async () => {

@@ -3,9 +3,8 @@
  * URLs are checked before any call (raw and decoded global ids alike), and malformed input is a
  * BAD_USER_INPUT, over HTTP and graphql-ws, without closing the socket.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Stack, startStack } from './support/stack.js';
-import { type Outcome, type Served, serve, wsOnce } from './support/transports.js';
+import { describe, expect, it } from 'vitest';
+import { type Outcome, useServed, wsOnce } from './support/transports.js';
 
 const globalId = (typename: string, id: string) => Buffer.from(`${typename}:${id}`).toString('base64');
 
@@ -15,16 +14,7 @@ function badInput(outcome: Outcome): void {
 }
 
 describe('ids that go into coordinator URLs', () => {
-  let stack: Stack;
-  let served: Served;
-  beforeAll(async () => {
-    stack = await startStack();
-    served = await serve(stack);
-  });
-  afterAll(async () => {
-    await served.stop();
-    await stack.close();
-  });
+  const { stack, served } = useServed();
 
   const hostile = ['.', '..', '...', '%2e', '%2E%2E', 'a/b', 'job_1/../x', 'a?b', 'a#b', 'a%2Fb', ' ', 'x'.repeat(129)];
 
@@ -68,16 +58,7 @@ describe('ids that go into coordinator URLs', () => {
 });
 
 describe('client input that used to end in a 500', () => {
-  let stack: Stack;
-  let served: Served;
-  beforeAll(async () => {
-    stack = await startStack();
-    served = await serve(stack);
-  });
-  afterAll(async () => {
-    await served.stop();
-    await stack.close();
-  });
+  const { stack, served } = useServed();
 
   it.each(['post', 'ws'] as const)(
     'a global id of an unknown type or of 60 KB is BAD_USER_INPUT over %s',

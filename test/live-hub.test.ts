@@ -9,20 +9,21 @@ import { createLiveHub, type LiveHubOptions, type PollingLiveHub } from '../src/
 import { createMemoryLeaseStore } from '../src/live/lease.js';
 import { createMemoryPubSub } from '../src/live/pubsub.js';
 import type { LiveMessage, Watcher } from '../src/live/types.js';
-import {
-  createFakeUpstream,
-  eventually,
-  type FakeUpstream,
-  fakeEvaluation,
-  httpError,
-  sleep,
-} from './support/live-fakes.js';
+import { createFakeUpstream, type FakeUpstream, fakeEvaluation, httpError } from './support/live-fakes.js';
+import { eventually, sleep } from './support/wait.js';
 
 const INTERVAL = 20;
 const alice: Watcher = { credential: 'Bearer alice', credentialScope: 'scope-alice' };
 const bob: Watcher = { credential: 'Bearer bob', credentialScope: 'scope-bob' };
 
 const hubs: PollingLiveHub[] = [];
+/** A hub over a fake upstream holding one evaluation, e1, while it is EVALUATING. */
+function evaluatingHub(): { upstream: FakeUpstream; hub: PollingLiveHub } {
+  const upstream = createFakeUpstream();
+  upstream.evaluations.set('e1', fakeEvaluation('e1', 'EVALUATING'));
+  return { upstream, hub: hubFor(upstream) };
+}
+
 function hubFor(upstream: FakeUpstream, overrides: Partial<LiveHubOptions> = {}): PollingLiveHub {
   const hub = createLiveHub({
     fetch: upstream.fetch,
@@ -85,9 +86,7 @@ describe('live hub (in-memory)', () => {
   });
 
   it('shares one poller between the subscribers of one resource and scope', async () => {
-    const upstream = createFakeUpstream();
-    upstream.evaluations.set('e1', fakeEvaluation('e1', 'EVALUATING'));
-    const hub = hubFor(upstream);
+    const { upstream, hub } = evaluatingHub();
     const first = iterate(hub, 'e1');
     await nextValue(first);
     const callsBefore = upstream.totalCalls();
@@ -152,9 +151,7 @@ describe('live hub (in-memory)', () => {
   });
 
   it('stops polling when the last subscriber leaves (return() while a next() is pending)', async () => {
-    const upstream = createFakeUpstream();
-    upstream.evaluations.set('e1', fakeEvaluation('e1', 'EVALUATING'));
-    const hub = hubFor(upstream);
+    const { upstream, hub } = evaluatingHub();
     const a = iterate(hub, 'e1');
     const b = iterate(hub, 'e1');
     await nextValue(a);
@@ -171,9 +168,7 @@ describe('live hub (in-memory)', () => {
   });
 
   it('releases a subscriber whose signal aborts', async () => {
-    const upstream = createFakeUpstream();
-    upstream.evaluations.set('e1', fakeEvaluation('e1', 'EVALUATING'));
-    const hub = hubFor(upstream);
+    const { hub } = evaluatingHub();
     const controller = new AbortController();
     const events = hub.watch('evaluation', 'e1', { ...alice, signal: controller.signal })[Symbol.asyncIterator]();
     await nextValue(events);

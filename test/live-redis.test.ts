@@ -13,18 +13,17 @@ import { createRedisPubSub } from '../src/live/pubsub.js';
 import {
   EMULATOR_KEYS,
   EVALUATION_UPDATED,
-  eventually,
   type LiveInstance,
   REDIS_URL,
   record,
   redisAvailable,
   seededEvaluation,
-  sleep,
   startEmulator,
   startLiveInstance,
   uniquePrefix,
   wsClient,
 } from './support/live-stack.js';
+import { eventually, sleep } from './support/wait.js';
 
 const hasRedis = await redisAvailable();
 if (!hasRedis) console.warn('live-redis tests skipped: needs Redis at 127.0.0.1:6379');

@@ -11,13 +11,13 @@ import { call } from './support/emulator-http.js';
 import { droppedOf, expectContiguous, JOB_LOGS, type Line, linesOf } from './support/job-streams.js';
 import {
   EMULATOR_KEYS,
-  eventually,
   type LiveInstance,
   record,
   startEmulator,
   startLiveInstance,
   wsClient,
 } from './support/live-stack.js';
+import { eventually } from './support/wait.js';
 
 let emulator: Emulator;
 let instance: LiveInstance;

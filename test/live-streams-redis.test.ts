@@ -10,7 +10,6 @@ import { jobNamed } from './support/emulator-http.js';
 import { expectContiguous, JOB_LOGS, linesOf } from './support/job-streams.js';
 import {
   EMULATOR_KEYS,
-  eventually,
   type LiveInstance,
   record,
   redisAvailable,
@@ -19,6 +18,7 @@ import {
   uniquePrefix,
   wsClient,
 } from './support/live-stack.js';
+import { eventually } from './support/wait.js';
 
 const LOGS_ROUTE = 'GET /jobs/{job_id}/logs';
 const hasRedis = await redisAvailable();

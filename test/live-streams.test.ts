@@ -3,45 +3,22 @@
  * graphql-ws and SSE clients, the emulator upstream with its clock moved by hand (speed 0), so
  * every line that exists is one the test made exist. In-memory hub (one instance).
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Emulator } from '../src/emulator/index.js';
 import { SEEDED } from '../src/emulator/seed.js';
 import { call, jobNamed } from './support/emulator-http.js';
 import { expectContiguous, JOB_LOGS, JOB_METRICS, type Line, linesOf } from './support/job-streams.js';
-import {
-  EMULATOR_KEYS,
-  eventually,
-  type LiveInstance,
-  record,
-  recordSse,
-  startEmulator,
-  startLiveInstance,
-  wsClient,
-} from './support/live-stack.js';
+import { EMULATOR_KEYS, type LiveInstance, record, recordSse, useLiveInstance } from './support/live-stack.js';
+import { eventually } from './support/wait.js';
 
 const LOGS_ROUTE = 'GET /jobs/{job_id}/logs';
 const METRICS_ROUTE = 'GET /jobs/{job_id}/metrics/stream';
 
 let emulator: Emulator;
 let instance: LiveInstance;
-const clients: Array<{ dispose: () => void | Promise<void> }> = [];
-
-beforeEach(async () => {
-  emulator = await startEmulator();
-  instance = await startLiveInstance(emulator);
+const { client, restart } = useLiveInstance((started) => {
+  ({ emulator, instance } = started);
 });
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((client) => client.dispose()));
-  await instance.stop();
-  await emulator.close();
-});
-
-function client(token: string = EMULATOR_KEYS.dev) {
-  const created = wsClient(instance.wsUrl, token);
-  clients.push(created);
-  return created;
-}
 
 const opened = (route = LOGS_ROUTE) => emulator.stats().requests[route] ?? 0;
 const openNow = (route = LOGS_ROUTE) => emulator.stats().max_in_flight[route] ?? 0;
@@ -120,8 +97,7 @@ describe('trainingJobLogs', () => {
 
   it('loses and repeats nothing when the upstream stream drops, errors or goes silent mid-way', async () => {
     // A short upstream tail (5) so that the faults strike after the backlog, between live lines.
-    await instance.stop();
-    instance = await startLiveInstance(emulator, { streams: { maxTail: 5, window: 50, idleTimeoutMs: 300 } });
+    await restart({ streams: { maxTail: 5, window: 50, idleTimeoutMs: 300 } });
     const id = await trainingJob();
     emulator.setFaults([
       { route: LOGS_ROUTE, kind: 'reset', afterEvents: 7, count: 1 },

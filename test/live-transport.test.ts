@@ -2,7 +2,7 @@
  * Subscriptions through the front door: a real server on a loopback port, graphql-ws and SSE
  * clients, the emulator upstream with its clock advanced by hand. In-memory hub (one instance).
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Emulator } from '../src/emulator/index.js';
 import { SEEDED } from '../src/emulator/seed.js';
 import { jobNamed } from './support/emulator-http.js';
@@ -10,39 +10,21 @@ import { JOB_LOGS, JOB_METRICS } from './support/job-streams.js';
 import {
   EMULATOR_KEYS,
   EVALUATION_UPDATED,
-  eventually,
   JOB_UPDATED,
   type LiveInstance,
   record,
   recordSse,
   seededEvaluation,
-  sleep,
-  startEmulator,
-  startLiveInstance,
-  wsClient,
+  useLiveInstance,
 } from './support/live-stack.js';
+import { eventually, sleep } from './support/wait.js';
 
 const POLL_ROUTE = 'GET /evaluations/{evaluation_id}';
 let emulator: Emulator;
 let instance: LiveInstance;
-const clients: Array<{ dispose: () => void | Promise<void> }> = [];
-
-beforeEach(async () => {
-  emulator = await startEmulator();
-  instance = await startLiveInstance(emulator);
+const { client, restart } = useLiveInstance((started) => {
+  ({ emulator, instance } = started);
 });
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((client) => client.dispose()));
-  await instance.stop();
-  await emulator.close();
-});
-
-function client(token: string | null = EMULATOR_KEYS.dev) {
-  const created = wsClient(instance.wsUrl, token);
-  clients.push(created);
-  return created;
-}
 
 const polls = () => emulator.stats().requests[POLL_ROUTE] ?? 0;
 const statuses = (events: Array<Record<string, unknown>>) =>
@@ -208,8 +190,7 @@ describe('live status over graphql-ws', () => {
   });
 
   it('ends with UPSTREAM_UNAVAILABLE after pollGiveUpMs of continuous failure', async () => {
-    await instance.stop();
-    instance = await startLiveInstance(emulator, { config: { pollGiveUpMs: 400, pollMaxIntervalMs: 100 } });
+    await restart({ config: { pollGiveUpMs: 400, pollMaxIntervalMs: 100 } });
     const id = await seededEvaluation(emulator, 'EVALUATING');
     const watch = record(client(), EVALUATION_UPDATED, { id });
     await eventually(() => watch.events.length === 1, 'first event');
@@ -220,8 +201,7 @@ describe('live status over graphql-ws', () => {
   });
 
   it('stop(): /ready turns 503, live sockets close with 1001, the hub empties', async () => {
-    await instance.stop();
-    instance = await startLiveInstance(emulator, { drainDelayMs: 150 });
+    await restart({ drainDelayMs: 150 });
     const id = await seededEvaluation(emulator, 'EVALUATING');
     const watching = client();
     const watch = record(watching, EVALUATION_UPDATED, { id });
@@ -301,8 +281,7 @@ describe('bounds no client can push', () => {
     recording.errors[0]?.extensions?.code;
 
   it('polls at most maxPollers resources: one more fails with UPSTREAM_UNAVAILABLE, a polled one still joins', async () => {
-    await instance.stop();
-    instance = await startLiveInstance(emulator, { maxPollers: 1 });
+    await restart({ maxPollers: 1 });
     const training = (await jobNamed(emulator, SEEDED.trainingWithCheckpoints)).job_id as string;
     const queued = (await jobNamed(emulator, SEEDED.queued)).job_id as string;
     const first = record(client(), JOB_UPDATED, { id: training });
@@ -329,8 +308,7 @@ describe('bounds no client can push', () => {
   });
 
   it('relays at most maxTopics job streams: one more fails with UPSTREAM_UNAVAILABLE, a relayed one still joins', async () => {
-    await instance.stop();
-    instance = await startLiveInstance(emulator, { streams: { maxTopics: 1 } });
+    await restart({ streams: { maxTopics: 1 } });
     const id = (await jobNamed(emulator, SEEDED.trainingWithCheckpoints)).job_id as string;
     const logs = record(client(), JOB_LOGS, { id, tail: 1 });
     await eventually(() => logs.events.length === 1, 'the log tail');

@@ -4,7 +4,7 @@
  * lookups one request can make the gateway send upstream.
  */
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { EMULATOR_KEYS, startStack, useStack } from './support/stack.js';
+import { EMULATOR_KEYS, startStack, useStack, withStack } from './support/stack.js';
 
 interface RestJob {
   job_id: string;
@@ -82,8 +82,7 @@ describe('node and nodes', () => {
   });
 
   it('refuses more than 100 IDs in one nodes(ids:) with BAD_USER_INPUT before any upstream call', async () => {
-    const generous = await startStack({ config: { maxCost: 1_000_000 } });
-    try {
+    await withStack({ config: { maxCost: 1_000_000 } }, async (generous) => {
       const ids = Array.from({ length: 101 }, (_, i) => globalId('TrainingJob', `job_${i}`));
       const response = await generous.run<{ nodes: NodeResult[] }, { ids: string[] }>(
         'query($ids: [ID!]!) { nodes(ids: $ids) { id } }',
@@ -92,14 +91,11 @@ describe('node and nodes', () => {
       expect(response.body.errors?.map((error) => error.extensions?.code)).toEqual(['BAD_USER_INPUT']);
       expect(response.body.errors?.[0]?.message).toMatch(/at most 100 IDs/);
       expect(generous.calls()).toBe(0);
-    } finally {
-      await generous.close();
-    }
+    });
   });
 
   it('counts every id of nodes(ids:) in the query cost, even when only `id` is selected', async () => {
-    const capped = await startStack({ config: { maxCost: 50 } });
-    try {
+    await withStack({ config: { maxCost: 50 } }, async (capped) => {
       const ids = Array.from({ length: 60 }, (_, i) => globalId('TrainingJob', `job_${i}`));
       const response = await capped.run<{ nodes: NodeResult[] }, { ids: string[] }>(
         'query($ids: [ID!]!) { nodes(ids: $ids) { id } }',
@@ -117,8 +113,6 @@ describe('node and nodes', () => {
       );
       expect(allowed.body.data?.nodes).toHaveLength(50);
       expect(capped.calls('GET /jobs/{job_id}')).toBe(50);
-    } finally {
-      await capped.close();
-    }
+    });
   });
 });

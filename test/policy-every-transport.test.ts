@@ -4,9 +4,9 @@
  * request id, over HTTP POST, HTTP GET, SSE and graphql-ws; nothing refused reaches the coordinator.
  */
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EMULATOR_KEYS, type Stack, startStack } from './support/stack.js';
-import { type Outcome, type Served, serve, TRANSPORTS } from './support/transports.js';
+import { describe, expect, it } from 'vitest';
+import { EMULATOR_KEYS } from './support/stack.js';
+import { type Outcome, TRANSPORTS, useServed } from './support/transports.js';
 
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
 const QUEUE = 'query Queue { queue { depth } }';
@@ -25,18 +25,9 @@ function refused(outcome: Outcome, code: string): void {
 }
 
 describe('persisted operations only (ALLOW_ARBITRARY_OPERATIONS=false)', () => {
-  let stack: Stack;
-  let served: Served;
-  beforeAll(async () => {
-    stack = await startStack({
-      config: { allowArbitraryOperations: false, persistedOperationsFile: 'ops.json' },
-      deps: { persistedOperations: persisted },
-    });
-    served = await serve(stack);
-  });
-  afterAll(async () => {
-    await served.stop();
-    await stack.close();
+  const { stack, served } = useServed({
+    config: { allowArbitraryOperations: false, persistedOperationsFile: 'ops.json' },
+    deps: { persistedOperations: persisted },
   });
 
   it.each(TRANSPORTS)('runs a listed operation by its hash alone over %s', async (transport) => {
@@ -57,16 +48,7 @@ describe('persisted operations only (ALLOW_ARBITRARY_OPERATIONS=false)', () => {
 });
 
 describe('limits and the introspection switch', () => {
-  let stack: Stack;
-  let served: Served;
-  beforeAll(async () => {
-    stack = await startStack({ config: { introspection: false, maxDepth: 3, maxAliases: 2 } });
-    served = await serve(stack);
-  });
-  afterAll(async () => {
-    await served.stop();
-    await stack.close();
-  });
+  const { stack, served } = useServed({ config: { introspection: false, maxDepth: 3, maxAliases: 2 } });
 
   it.each(TRANSPORTS)(
     'refuses introspection, depth, aliases, syntax errors and bad variables over %s',
@@ -97,16 +79,7 @@ describe('limits and the introspection switch', () => {
 });
 
 describe('auth with a real coordinator (no default credential)', () => {
-  let stack: Stack;
-  let served: Served;
-  beforeAll(async () => {
-    stack = await startStack({ defaultCredential: null });
-    served = await serve(stack);
-  });
-  afterAll(async () => {
-    await served.stop();
-    await stack.close();
-  });
+  const { stack, served } = useServed({ defaultCredential: null });
 
   it.each(TRANSPORTS)(
     'refuses a missing token before any upstream call over %s, and serves a good one',

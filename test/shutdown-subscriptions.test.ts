@@ -14,12 +14,12 @@ import type { Emulator } from '../src/emulator/index.js';
 import {
   EMULATOR_KEYS,
   EVALUATION_UPDATED,
-  eventually,
   type LiveInstance,
   seededEvaluation,
   startEmulator,
   startLiveInstance,
 } from './support/live-stack.js';
+import { eventually } from './support/wait.js';
 
 const AUTHORIZATION = `Bearer ${EMULATOR_KEYS.dev}`;
 

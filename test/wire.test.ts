@@ -1,17 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BenchmarkResult } from '../src/coordinator/domain.js';
-import {
-  normalizeBenchmarks,
-  normalizeDataValidation,
-  normalizeEvaluation,
-  normalizeEvaluationPage,
-  normalizeJob,
-  normalizeJobMetrics,
-  normalizeJobPage,
-  normalizeQueue,
-  normalizeSubmittedEvaluation,
-  toTimestamp,
-} from '../src/coordinator/wire.js';
+import * as wire from '../src/coordinator/wire.js';
 
 // The same evaluation in the three result shapes the emulator (and real coordinator versions) send.
 const SPECS = [
@@ -123,32 +112,32 @@ const withoutRawStatus = EXPECTED_BENCHMARKS.map(({ rawStatus: _r, ...rest }) =>
 
 describe('evaluation result shapes', () => {
   it('list shape: results as a list with score and numeric metrics', () => {
-    const evaluation = normalizeEvaluation(LIST_SHAPE);
+    const evaluation = wire.normalizeEvaluation(LIST_SHAPE);
     expect(evaluation.benchmarks.map(({ raw: _raw, ...b }) => b)).toEqual(EXPECTED_BENCHMARKS);
     expect(evaluation.evaluationId).toBe('eval_51c0');
     expect(evaluation.status).toBe('COMPLETED');
   });
 
   it('map shape: results keyed by benchmark name give the same benchmarks', () => {
-    expect(normalizeEvaluation(MAP_SHAPE).benchmarks.map(({ raw: _raw, ...b }) => b)).toEqual(EXPECTED_BENCHMARKS);
+    expect(wire.normalizeEvaluation(MAP_SHAPE).benchmarks.map(({ raw: _raw, ...b }) => b)).toEqual(EXPECTED_BENCHMARKS);
   });
 
   it('legacy shape: benchmark_results, value as string, string metrics, enum numbers give the same benchmarks', () => {
-    const legacy = normalizeEvaluation(LEGACY_SHAPE);
+    const legacy = wire.normalizeEvaluation(LEGACY_SHAPE);
     expect(comparable(legacy.benchmarks)).toEqual(withoutRawStatus);
     expect(legacy.benchmarks.map((b) => b.rawStatus)).toEqual(['10', '10', '10']);
   });
 
   it('all three shapes normalise to the same evaluation apart from raw and rawStatus', () => {
-    const strip = (e: ReturnType<typeof normalizeEvaluation>) => ({
+    const strip = (e: ReturnType<typeof wire.normalizeEvaluation>) => ({
       ...e,
       raw: undefined,
       rawStatus: undefined,
       benchmarks: comparable(e.benchmarks),
     });
-    const list = strip(normalizeEvaluation(LIST_SHAPE));
-    expect(strip(normalizeEvaluation(MAP_SHAPE))).toEqual(list);
-    expect(strip(normalizeEvaluation(LEGACY_SHAPE))).toEqual(list);
+    const list = strip(wire.normalizeEvaluation(LIST_SHAPE));
+    expect(strip(wire.normalizeEvaluation(MAP_SHAPE))).toEqual(list);
+    expect(strip(wire.normalizeEvaluation(LEGACY_SHAPE))).toEqual(list);
     expect(list).toMatchObject({
       evaluationId: 'eval_51c0',
       jobId: 'job_abc123',
@@ -160,14 +149,14 @@ describe('evaluation result shapes', () => {
   });
 
   it('a map value that is a bare number is the score', () => {
-    const [b] = normalizeBenchmarks([{ name: 'mmlu' }], { mmlu: '0.7' });
+    const [b] = wire.normalizeBenchmarks([{ name: 'mmlu' }], { mmlu: '0.7' });
     expect(b).toMatchObject({ name: 'mmlu', score: 0.7, status: 'UNKNOWN' });
   });
 });
 
 describe('score variants', () => {
   it('uses score, then value, then a lone metric', () => {
-    const benchmarks = normalizeBenchmarks(
+    const benchmarks = wire.normalizeBenchmarks(
       [],
       [
         { benchmark: 'a', score: 0.1, value: 0.9 },
@@ -179,7 +168,7 @@ describe('score variants', () => {
   });
 
   it('leaves the score null when several metrics and no explicit score exist', () => {
-    const [b] = normalizeBenchmarks([], [{ benchmark: 'a', metrics: { accuracy: 0.3, f1: 0.4 } }]);
+    const [b] = wire.normalizeBenchmarks([], [{ benchmark: 'a', metrics: { accuracy: 0.3, f1: 0.4 } }]);
     expect(b?.score).toBeNull();
     expect(b?.metrics).toEqual({ accuracy: 0.3, f1: 0.4 });
   });
@@ -187,7 +176,7 @@ describe('score variants', () => {
 
 describe('benchmark merge', () => {
   it('keeps spec order, appends results without a spec, and leaves status null until a result exists', () => {
-    const benchmarks = normalizeBenchmarks(
+    const benchmarks = wire.normalizeBenchmarks(
       [{ name: 'mmlu', num_samples: 1000 }, { name: 'gsm8k' }],
       [
         { benchmark: 'extra', status: 'COMPLETED', score: 0.4 },
@@ -201,21 +190,21 @@ describe('benchmark merge', () => {
   });
 
   it('drops non-numeric metrics instead of producing NaN', () => {
-    const [b] = normalizeBenchmarks([], [{ benchmark: 'a', metrics: { accuracy: 'n/a', f1: '0.5', nested: {} } }]);
+    const [b] = wire.normalizeBenchmarks([], [{ benchmark: 'a', metrics: { accuracy: 'n/a', f1: '0.5', nested: {} } }]);
     expect(b?.metrics).toEqual({ f1: 0.5 });
   });
 });
 
 describe('ids', () => {
   it('accepts evaluation_id', () => {
-    expect(normalizeEvaluation({ evaluation_id: 'eval_1', job_id: 'job_1' })).toMatchObject({
+    expect(wire.normalizeEvaluation({ evaluation_id: 'eval_1', job_id: 'job_1' })).toMatchObject({
       evaluationId: 'eval_1',
       jobId: 'job_1',
     });
   });
 
   it('accepts id', () => {
-    expect(normalizeEvaluation({ id: 'eval_2', job_id: 'job_1' })).toMatchObject({
+    expect(wire.normalizeEvaluation({ id: 'eval_2', job_id: 'job_1' })).toMatchObject({
       evaluationId: 'eval_2',
       jobId: 'job_1',
     });
@@ -223,16 +212,16 @@ describe('ids', () => {
 
   it('reads a workload record: job_id is its own id, the evaluated job is labels.parent_job_id', () => {
     const item = { job_id: 'eval_9', status: 'QUEUED', labels: { type: 'evaluation', parent_job_id: 'job_abc' } };
-    expect(normalizeEvaluation(item)).toMatchObject({ evaluationId: 'eval_9', jobId: 'job_abc' });
+    expect(wire.normalizeEvaluation(item)).toMatchObject({ evaluationId: 'eval_9', jobId: 'job_abc' });
     // Even where the coordinator adds the evaluation id, job_id of a workload is never the parent.
-    expect(normalizeEvaluation({ ...item, evaluation_id: 'eval_9' })).toMatchObject({
+    expect(wire.normalizeEvaluation({ ...item, evaluation_id: 'eval_9' })).toMatchObject({
       evaluationId: 'eval_9',
       jobId: 'job_abc',
     });
   });
 
   it('treats job_id as the evaluation id on job-shaped list items and takes the evaluated job from labels', () => {
-    const evaluation = normalizeEvaluation({
+    const evaluation = wire.normalizeEvaluation({
       job_id: 'job_eval_9',
       name: 'eval-support-lora-v3-mmlu',
       status: 'QUEUED',
@@ -242,17 +231,17 @@ describe('ids', () => {
   });
 
   it('falls back to the requested id when the reply carries none', () => {
-    expect(normalizeEvaluation({ status: 'QUEUED' }, 'eval_asked').evaluationId).toBe('eval_asked');
-    expect(normalizeJob({ status: 'QUEUED' }, 'job_asked').jobId).toBe('job_asked');
+    expect(wire.normalizeEvaluation({ status: 'QUEUED' }, 'eval_asked').evaluationId).toBe('eval_asked');
+    expect(wire.normalizeJob({ status: 'QUEUED' }, 'job_asked').jobId).toBe('job_asked');
   });
 
   it('reads the submit reply id from evaluation_id or id', () => {
-    expect(normalizeSubmittedEvaluation({ evaluation_id: 'eval_1', status: 'QUEUED' })).toEqual({
+    expect(wire.normalizeSubmittedEvaluation({ evaluation_id: 'eval_1', status: 'QUEUED' })).toEqual({
       evaluationId: 'eval_1',
       status: 'QUEUED',
       rawStatus: 'QUEUED',
     });
-    expect(normalizeSubmittedEvaluation({ id: 'eval_2', status: 2 })).toEqual({
+    expect(wire.normalizeSubmittedEvaluation({ id: 'eval_2', status: 2 })).toEqual({
       evaluationId: 'eval_2',
       status: 'QUEUED',
       rawStatus: '2',
@@ -296,7 +285,7 @@ const FULL_JOB = {
 
 describe('jobs', () => {
   it('normalises the contract example', () => {
-    expect(normalizeJob(FULL_JOB)).toEqual({
+    expect(wire.normalizeJob(FULL_JOB)).toEqual({
       jobId: 'job_7f3a9c2e',
       name: 'support-lora-v3',
       status: 'TRAINING',
@@ -336,26 +325,30 @@ describe('jobs', () => {
 
   it('reads the framework as the documented object or as a bare enum name (older coordinators)', () => {
     const object = { type: 'CUSTOM', config: { a: 'b' }, custom_script_path: 'scaidrive://acme/s.py' };
-    expect(normalizeJob({ job_id: 'j', training_config: { framework: object } }).framework).toBe('CUSTOM');
-    expect(normalizeJob({ job_id: 'j', training_config: { framework: 'FSDP' } }).framework).toBe('FSDP');
+    expect(wire.normalizeJob({ job_id: 'j', training_config: { framework: object } }).framework).toBe('CUSTOM');
+    expect(wire.normalizeJob({ job_id: 'j', training_config: { framework: 'FSDP' } }).framework).toBe('FSDP');
   });
 
   it('reads max_retries and priority from training_config, else from the top level (older records)', () => {
-    const documented = normalizeJob({ job_id: 'j', training_config: { priority: 7, max_retries: 3 }, max_retries: 9 });
+    const documented = wire.normalizeJob({
+      job_id: 'j',
+      training_config: { priority: 7, max_retries: 3 },
+      max_retries: 9,
+    });
     expect(documented).toMatchObject({ priority: 7, maxRetries: 3 });
-    expect(normalizeJob({ job_id: 'j', priority: '4', max_retries: '1' })).toMatchObject({
+    expect(wire.normalizeJob({ job_id: 'j', priority: '4', max_retries: '1' })).toMatchObject({
       priority: 4,
       maxRetries: 1,
     });
   });
 
   it('tells a record without a checkpoints list from one with an empty list', () => {
-    expect(normalizeJob({ job_id: 'j' }).checkpointsListed).toBe(false);
-    expect(normalizeJob({ job_id: 'j', checkpoints: [] }).checkpointsListed).toBe(true);
+    expect(wire.normalizeJob({ job_id: 'j' }).checkpointsListed).toBe(false);
+    expect(wire.normalizeJob({ job_id: 'j', checkpoints: [] }).checkpointsListed).toBe(true);
   });
 
   it('accepts numbers sent as strings', () => {
-    const job = normalizeJob({
+    const job = wire.normalizeJob({
       job_id: 'job_1',
       progress: { current_step: '1200', total_steps: '5000', epoch: '1' },
       queue_position: '3',
@@ -371,41 +364,41 @@ describe('jobs', () => {
   });
 
   it('maps status enum numbers per the proto numbering (index in JOB_STATUSES + 1)', () => {
-    expect(normalizeJob({ job_id: 'j', status: 1 })).toMatchObject({ status: 'PENDING', rawStatus: '1' });
-    expect(normalizeJob({ job_id: 'j', status: 5 })).toMatchObject({ status: 'TRAINING', rawStatus: '5' });
-    expect(normalizeJob({ job_id: 'j', status: 13 })).toMatchObject({ status: 'PREEMPTED', rawStatus: '13' });
-    expect(normalizeJob({ job_id: 'j', status: '10' })).toMatchObject({ status: 'COMPLETED', rawStatus: '10' });
+    expect(wire.normalizeJob({ job_id: 'j', status: 1 })).toMatchObject({ status: 'PENDING', rawStatus: '1' });
+    expect(wire.normalizeJob({ job_id: 'j', status: 5 })).toMatchObject({ status: 'TRAINING', rawStatus: '5' });
+    expect(wire.normalizeJob({ job_id: 'j', status: 13 })).toMatchObject({ status: 'PREEMPTED', rawStatus: '13' });
+    expect(wire.normalizeJob({ job_id: 'j', status: '10' })).toMatchObject({ status: 'COMPLETED', rawStatus: '10' });
   });
 
   it('shows 0 (unspecified) and out-of-range enum numbers as UNKNOWN with the raw value kept', () => {
-    expect(normalizeJob({ job_id: 'j', status: 0 })).toMatchObject({ status: 'UNKNOWN', rawStatus: '0' });
-    expect(normalizeJob({ job_id: 'j', status: 42 })).toMatchObject({ status: 'UNKNOWN', rawStatus: '42' });
+    expect(wire.normalizeJob({ job_id: 'j', status: 0 })).toMatchObject({ status: 'UNKNOWN', rawStatus: '0' });
+    expect(wire.normalizeJob({ job_id: 'j', status: 42 })).toMatchObject({ status: 'UNKNOWN', rawStatus: '42' });
   });
 
   it('shows an unknown status name as UNKNOWN with the raw value kept', () => {
-    expect(normalizeJob({ job_id: 'j', status: 'WARMING_UP' })).toMatchObject({
+    expect(wire.normalizeJob({ job_id: 'j', status: 'WARMING_UP' })).toMatchObject({
       status: 'UNKNOWN',
       rawStatus: 'WARMING_UP',
     });
-    expect(normalizeEvaluation({ evaluation_id: 'e', status: 'SCORING' })).toMatchObject({
+    expect(wire.normalizeEvaluation({ evaluation_id: 'e', status: 'SCORING' })).toMatchObject({
       status: 'UNKNOWN',
       rawStatus: 'SCORING',
     });
   });
 
   it('accepts proto-prefixed enum names', () => {
-    expect(normalizeJob({ job_id: 'j', status: 'JOB_STATUS_TRAINING' }).status).toBe('TRAINING');
+    expect(wire.normalizeJob({ job_id: 'j', status: 'JOB_STATUS_TRAINING' }).status).toBe('TRAINING');
   });
 
   it('ignores unknown extra fields', () => {
-    const job = normalizeJob({ ...FULL_JOB, shiny_new_field: { deeply: ['nested'] }, status_v2: 99 });
+    const job = wire.normalizeJob({ ...FULL_JOB, shiny_new_field: { deeply: ['nested'] }, status_v2: 99 });
     expect(job.status).toBe('TRAINING');
     expect(Object.keys(job)).not.toContain('shiny_new_field');
     expect(job.raw).toMatchObject({ shiny_new_field: { deeply: ['nested'] } });
   });
 
   it('turns missing optional fields into null and empty collections, without crashing', () => {
-    expect(normalizeJob({ job_id: 'job_min' })).toEqual({
+    expect(wire.normalizeJob({ job_id: 'job_min' })).toEqual({
       jobId: 'job_min',
       name: null,
       status: 'UNKNOWN',
@@ -431,7 +424,7 @@ describe('jobs', () => {
       completedAt: null,
       raw: { job_id: 'job_min' },
     });
-    const evaluation = normalizeEvaluation({ evaluation_id: 'eval_min' });
+    const evaluation = wire.normalizeEvaluation({ evaluation_id: 'eval_min' });
     expect(evaluation).toMatchObject({
       evaluationId: 'eval_min',
       jobId: null,
@@ -444,7 +437,7 @@ describe('jobs', () => {
   });
 
   it('survives fields of the wrong type and non-object input', () => {
-    const job = normalizeJob({
+    const job = wire.normalizeJob({
       job_id: 'j',
       labels: 'oops',
       progress: [1, 2],
@@ -453,45 +446,48 @@ describe('jobs', () => {
       created_at: 'not a date',
     });
     expect(job).toMatchObject({ labels: {}, progress: null, checkpoints: [], trainingType: null, createdAt: null });
-    expect(normalizeJob(null).jobId).toBe('');
-    expect(normalizeEvaluation('garbage').benchmarks).toEqual([]);
-    expect(normalizeJobPage(undefined)).toEqual({ items: [], nextPageToken: null, totalCount: null });
+    expect(wire.normalizeJob(null).jobId).toBe('');
+    expect(wire.normalizeEvaluation('garbage').benchmarks).toEqual([]);
+    expect(wire.normalizeJobPage(undefined)).toEqual({ items: [], nextPageToken: null, totalCount: null });
   });
 
   it('keeps map values as strings', () => {
-    const job = normalizeJob({ job_id: 'j', labels: { team: 'support', replicas: 3, prod: true, nested: { x: 1 } } });
+    const job = wire.normalizeJob({
+      job_id: 'j',
+      labels: { team: 'support', replicas: 3, prod: true, nested: { x: 1 } },
+    });
     expect(job.labels).toEqual({ team: 'support', replicas: '3', prod: 'true' });
-    const [b] = normalizeBenchmarks([{ name: 'custom-x', parameters: { temperature: 0, top_k: '5' } }], []);
+    const [b] = wire.normalizeBenchmarks([{ name: 'custom-x', parameters: { temperature: 0, top_k: '5' } }], []);
     expect(b?.parameters).toEqual({ temperature: '0', top_k: '5' });
   });
 
   it('gives every checkpoint the id of its parent job', () => {
-    const job = normalizeJob({ job_id: 'job_p', checkpoints: [{ checkpoint_id: 'c1' }, { checkpoint_id: 'c2' }] });
+    const job = wire.normalizeJob({ job_id: 'job_p', checkpoints: [{ checkpoint_id: 'c1' }, { checkpoint_id: 'c2' }] });
     expect(job.checkpoints.map((c) => c.jobId)).toEqual(['job_p', 'job_p']);
   });
 });
 
 describe('timestamps', () => {
   it('normalises {seconds, nanos} to ISO with millisecond precision', () => {
-    expect(toTimestamp({ seconds: 1795770000, nanos: 0 })).toBe('2026-11-27T09:00:00.000Z');
-    expect(toTimestamp({ seconds: '1795770000', nanos: 123_456_789 })).toBe('2026-11-27T09:00:00.123Z');
-    expect(toTimestamp({ seconds: 1795770000 })).toBe('2026-11-27T09:00:00.000Z');
+    expect(wire.toTimestamp({ seconds: 1795770000, nanos: 0 })).toBe('2026-11-27T09:00:00.000Z');
+    expect(wire.toTimestamp({ seconds: '1795770000', nanos: 123_456_789 })).toBe('2026-11-27T09:00:00.123Z');
+    expect(wire.toTimestamp({ seconds: 1795770000 })).toBe('2026-11-27T09:00:00.000Z');
   });
 
   it('normalises RFC 3339 strings (offsets, no fraction, extra precision) to the same ISO form', () => {
-    expect(toTimestamp('2026-11-27T09:00:00Z')).toBe('2026-11-27T09:00:00.000Z');
-    expect(toTimestamp('2026-11-27T10:00:00+01:00')).toBe('2026-11-27T09:00:00.000Z');
-    expect(toTimestamp('2026-11-27T09:00:00.123456Z')).toBe('2026-11-27T09:00:00.123Z');
-    expect(toTimestamp('2026-11-27T09:00:00.000Z')).toBe('2026-11-27T09:00:00.000Z');
+    expect(wire.toTimestamp('2026-11-27T09:00:00Z')).toBe('2026-11-27T09:00:00.000Z');
+    expect(wire.toTimestamp('2026-11-27T10:00:00+01:00')).toBe('2026-11-27T09:00:00.000Z');
+    expect(wire.toTimestamp('2026-11-27T09:00:00.123456Z')).toBe('2026-11-27T09:00:00.123Z');
+    expect(wire.toTimestamp('2026-11-27T09:00:00.000Z')).toBe('2026-11-27T09:00:00.000Z');
   });
 
   it('turns empty, missing or unparseable timestamps into null', () => {
-    expect(toTimestamp('')).toBeNull();
-    expect(toTimestamp(null)).toBeNull();
-    expect(toTimestamp(undefined)).toBeNull();
-    expect(toTimestamp('yesterday')).toBeNull();
-    expect(toTimestamp({ nanos: 5 })).toBeNull();
-    expect(toTimestamp({ seconds: 1e20 })).toBeNull();
+    expect(wire.toTimestamp('')).toBeNull();
+    expect(wire.toTimestamp(null)).toBeNull();
+    expect(wire.toTimestamp(undefined)).toBeNull();
+    expect(wire.toTimestamp('yesterday')).toBeNull();
+    expect(wire.toTimestamp({ nanos: 5 })).toBeNull();
+    expect(wire.toTimestamp({ seconds: 1e20 })).toBeNull();
   });
 });
 
@@ -499,19 +495,19 @@ describe('lists', () => {
   const jobs = [{ job_id: 'job_1' }, { job_id: 'job_2' }];
 
   it('reads items under "jobs"', () => {
-    const page = normalizeJobPage({ jobs, next_page_token: 'tok', total_count: 12 });
+    const page = wire.normalizeJobPage({ jobs, next_page_token: 'tok', total_count: 12 });
     expect(page.items.map((j) => j.jobId)).toEqual(['job_1', 'job_2']);
     expect(page).toMatchObject({ nextPageToken: 'tok', totalCount: 12 });
   });
 
   it('reads items under "evaluations"', () => {
-    const page = normalizeEvaluationPage({ evaluations: [{ evaluation_id: 'e1' }], total_count: '1' });
+    const page = wire.normalizeEvaluationPage({ evaluations: [{ evaluation_id: 'e1' }], total_count: '1' });
     expect(page.items.map((e) => e.evaluationId)).toEqual(['e1']);
     expect(page.totalCount).toBe(1);
   });
 
   it('reads evaluation list items under "jobs" (ListJobs with a type=evaluation filter)', () => {
-    const page = normalizeEvaluationPage({
+    const page = wire.normalizeEvaluationPage({
       jobs: [{ job_id: 'job_ev1', labels: { type: 'evaluation', job_id: 'job_1' }, status: 'QUEUED' }],
     });
     expect(page.items[0]).toMatchObject({ evaluationId: 'job_ev1', jobId: 'job_1', status: 'QUEUED' });
@@ -522,11 +518,13 @@ describe('lists', () => {
     ['null', { next_page_token: null }],
     ['empty', { next_page_token: '' }],
   ])('treats a %s next_page_token as the last page', (_label, extra) => {
-    expect(normalizeJobPage({ jobs, ...extra }).nextPageToken).toBeNull();
+    expect(wire.normalizeJobPage({ jobs, ...extra }).nextPageToken).toBeNull();
   });
 
   it('skips list items that are not objects', () => {
-    expect(normalizeJobPage({ jobs: [null, 'x', { job_id: 'job_1' }] }).items.map((j) => j.jobId)).toEqual(['job_1']);
+    expect(wire.normalizeJobPage({ jobs: [null, 'x', { job_id: 'job_1' }] }).items.map((j) => j.jobId)).toEqual([
+      'job_1',
+    ]);
   });
 });
 
@@ -538,7 +536,7 @@ describe('metrics, queue, data validation', () => {
       metrics: { loss: 1.23, learning_rate: '0.0002', tokens_per_second: 5400 },
       recorded_at: '2026-11-27T10:00:00Z',
     };
-    expect(normalizeJobMetrics(reply)).toEqual({
+    expect(wire.normalizeJobMetrics(reply)).toEqual({
       jobId: 'job_1',
       step: 1200,
       values: { loss: 1.23, learning_rate: 0.0002, tokens_per_second: 5400 },
@@ -549,13 +547,18 @@ describe('metrics, queue, data validation', () => {
 
   it('normalises the queue', () => {
     const reply = { depth: 3, by_status: { PENDING: 1, QUEUED: '2' }, jobs: [] };
-    expect(normalizeQueue(reply)).toEqual({ depth: 3, byStatus: { PENDING: 1, QUEUED: 2 }, entries: [], raw: reply });
-    expect(normalizeQueue({ jobs: [{}, {}] }).depth).toBe(2);
+    expect(wire.normalizeQueue(reply)).toEqual({
+      depth: 3,
+      byStatus: { PENDING: 1, QUEUED: 2 },
+      entries: [],
+      raw: reply,
+    });
+    expect(wire.normalizeQueue({ jobs: [{}, {}] }).depth).toBe(2);
   });
 
   it('normalises data validation results', () => {
     expect(
-      normalizeDataValidation({
+      wire.normalizeDataValidation({
         results: [
           { uri: 'scaidrive://acme/a.jsonl', ok: true, message: '' },
           { uri: 'scaidrive://acme/missing/b.jsonl', ok: false, message: 'not found' },
@@ -576,7 +579,7 @@ describe('timestamp fast path', () => {
       '2026-01-01T12:34:56.789Z',
       '0999-05-05T05:05:05Z',
     ]) {
-      expect(toTimestamp(s)).toBe(new Date(s).toISOString());
+      expect(wire.toTimestamp(s)).toBe(new Date(s).toISOString());
     }
   });
 
@@ -591,7 +594,7 @@ describe('timestamp fast path', () => {
       '2026-11-27T24:00:00.000Z',
       '2026-11-27T09:00:00+02:00',
     ]) {
-      expect(toTimestamp(s)).toBe(slow(s));
+      expect(wire.toTimestamp(s)).toBe(slow(s));
     }
   });
 });

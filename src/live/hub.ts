@@ -175,7 +175,16 @@ export function createLiveHub(options: LiveHubOptions): PollingLiveHub {
       return streams?.connections ?? 0;
     },
     relayedTopics: () => streams?.relayedTopics() ?? [],
-    stats: () => ({ ...status.stats(), ...(streams?.stats() ?? { relays: 0, streamWatchers: 0 }) }),
+    stats() {
+      const polling = status.stats();
+      const relaying = streams?.stats() ?? { readers: 0, members: 0 };
+      return {
+        pollers: polling.readers,
+        subscribers: polling.members,
+        relays: relaying.readers,
+        streamWatchers: relaying.members,
+      };
+    },
     async close() {
       await Promise.all([status.close(), streams?.close()]);
       // A channel passed in may be shared (other hubs in a test, the Redis one owned by main.ts).

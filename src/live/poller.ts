@@ -33,10 +33,6 @@ export interface Poller {
   /** Cancels the pending timer and aborts a poll in flight; idempotent. */
   stop(): void;
   readonly running: boolean;
-  /** Successful and failed upstream reads so far. */
-  readonly polls: number;
-  /** The delay chosen after the latest poll (ms). */
-  readonly lastDelayMs: number | null;
 }
 
 export function createPoller<K extends WatchedKind>(options: PollerOptions<K>): Poller {
@@ -45,13 +41,10 @@ export function createPoller<K extends WatchedKind>(options: PollerOptions<K>): 
   let running = false;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let inFlight: AbortController | null = null;
-  let polls = 0;
   let failures = 0;
   let failingSince: number | null = null;
-  let lastDelayMs: number | null = null;
 
   const schedule = (delay: number) => {
-    lastDelayMs = delay;
     timer = setTimeout(() => {
       timer = null;
       void poll();
@@ -69,7 +62,6 @@ export function createPoller<K extends WatchedKind>(options: PollerOptions<K>): 
     const startedAt = now();
     const controller = new AbortController();
     inFlight = controller;
-    polls++;
     let result: Awaited<ReturnType<PollerOptions<K>['fetch']>>;
     try {
       result = await options.fetch(controller.signal);
@@ -140,12 +132,6 @@ export function createPoller<K extends WatchedKind>(options: PollerOptions<K>): 
     },
     get running() {
       return running;
-    },
-    get polls() {
-      return polls;
-    },
-    get lastDelayMs() {
-      return lastDelayMs;
     },
   };
 }

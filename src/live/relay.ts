@@ -58,15 +58,11 @@ export interface Relay {
   /** Closes the connection and cancels a pending reconnect; idempotent. */
   stop(): void;
   readonly running: boolean;
-  /** Upstream connections opened so far (successful or not). */
-  readonly connections: number;
-  readonly lastSequence: string | null;
 }
 
 export function createRelay<T extends { sequence: string | null }>(options: RelayOptions<T>): Relay {
   const random = options.random ?? Math.random;
   let running = false;
-  let connections = 0;
   let lastSequence = options.since;
   /** Items arrived without a sequence: a resume cannot name where to start, so it takes no backlog. */
   let unsequenced = false;
@@ -97,7 +93,6 @@ export function createRelay<T extends { sequence: string | null }>(options: Rela
       let progressed = false;
       let retryAfterMs = 0;
       try {
-        connections++;
         const stream = await options.open(position(), current.signal);
         if (!running) return;
         failures = 0;
@@ -202,12 +197,6 @@ export function createRelay<T extends { sequence: string | null }>(options: Rela
     },
     get running() {
       return running;
-    },
-    get connections() {
-      return connections;
-    },
-    get lastSequence() {
-      return lastSequence;
     },
   };
 }

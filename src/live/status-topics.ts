@@ -41,7 +41,8 @@ export interface StatusTopics {
   readonly polls: number;
   /** Topics (kind:scope:id) this instance currently polls. */
   polledTopics(): string[];
-  stats(): { pollers: number; subscribers: number };
+  /** Running pollers and their subscribers on this instance. */
+  stats(): { readers: number; members: number };
   /** Ends every watch, stops every poller, releases leases; leaves the channel to its owner. */
   close(): Promise<void>;
 }
@@ -167,10 +168,7 @@ export function createStatusTopics(options: StatusTopicsOptions): StatusTopics {
       return polls;
     },
     polledTopics: () => table.readingKeys(),
-    stats() {
-      const { readers, members } = table.stats();
-      return { pollers: readers, subscribers: members };
-    },
+    stats: () => table.stats(),
     close: () => table.close(),
   };
 }

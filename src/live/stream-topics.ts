@@ -60,7 +60,8 @@ export interface StreamTopics {
   readonly connections: number;
   /** Topics (kind:scope:job) this instance currently reads upstream. */
   relayedTopics(): string[];
-  stats(): { relays: number; streamWatchers: number };
+  /** Running relays and their watchers on this instance. */
+  stats(): { readers: number; members: number };
   close(): Promise<void>;
 }
 
@@ -389,10 +390,7 @@ export function createStreamTopics(options: StreamTopicsOptions): StreamTopics {
       return connections;
     },
     relayedTopics: () => table.readingKeys(),
-    stats() {
-      const { readers, members } = table.stats();
-      return { relays: readers, streamWatchers: members };
-    },
+    stats: () => table.stats(),
     close: () => table.close(),
   };
 }

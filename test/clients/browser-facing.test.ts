@@ -8,14 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { EMULATOR_KEYS, type ServedGateway, serveGateway } from '../support/served.js';
-import { startStack } from '../support/stack.js';
+import { startStack, withStack } from '../support/stack.js';
 
 const AUTHORIZATION = `Bearer ${EMULATOR_KEYS.dev}`;
 
 describe('CORS', () => {
   it('by default lets any origin call without credentials and read x-request-id', async () => {
-    const stack = await startStack();
-    try {
+    await withStack({}, async (stack) => {
       const preflight = await stack.gateway.fetch('http://gateway.test/graphql', {
         method: 'OPTIONS',
         headers: {
@@ -36,30 +35,28 @@ describe('CORS', () => {
       });
       expect(response.headers.get('access-control-expose-headers')).toContain('x-request-id');
       expect(response.headers.get('x-request-id')).toBeTruthy();
-    } finally {
-      await stack.close();
-    }
+    });
   });
 
   it('with listed origins and credentials: only those origins, with credentials', async () => {
     const config = loadConfig({ CORS_ORIGINS: 'https://a.example, https://b.example', CORS_CREDENTIALS: 'true' });
-    const stack = await startStack({
-      config: { corsOrigins: config.corsOrigins, corsCredentials: config.corsCredentials },
-    });
-    try {
-      const ask = (origin: string) =>
-        stack.gateway.fetch('http://gateway.test/graphql', {
-          method: 'OPTIONS',
-          headers: { origin, 'access-control-request-method': 'POST' },
-        });
-      const allowed = await ask('https://b.example');
-      expect(allowed.headers.get('access-control-allow-origin')).toBe('https://b.example');
-      expect(allowed.headers.get('access-control-allow-credentials')).toBe('true');
-      const other = await ask('https://evil.example');
-      expect(other.headers.get('access-control-allow-origin')).not.toBe('https://evil.example');
-    } finally {
-      await stack.close();
-    }
+    await withStack(
+      {
+        config: { corsOrigins: config.corsOrigins, corsCredentials: config.corsCredentials },
+      },
+      async (stack) => {
+        const ask = (origin: string) =>
+          stack.gateway.fetch('http://gateway.test/graphql', {
+            method: 'OPTIONS',
+            headers: { origin, 'access-control-request-method': 'POST' },
+          });
+        const allowed = await ask('https://b.example');
+        expect(allowed.headers.get('access-control-allow-origin')).toBe('https://b.example');
+        expect(allowed.headers.get('access-control-allow-credentials')).toBe('true');
+        const other = await ask('https://evil.example');
+        expect(other.headers.get('access-control-allow-origin')).not.toBe('https://evil.example');
+      },
+    );
   });
 
   it('refuses credentials with any origin, and origins that are not origins', () => {
@@ -171,14 +168,20 @@ describe('on a served gateway', () => {
     expect(parts.at(-1)?.hasNext).toBe(false);
   }
 
-  it('delivers a @defer query incrementally over multipart HTTP: jobs first, then each job’s evaluations', async () => {
+  /** Posts the deferred query accepting `accept` (upstream counts reset); the reply must be of that type. */
+  async function postDeferred(accept: string): Promise<Response> {
     served.emulator.resetStats();
     const response = await fetch(served.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'multipart/mixed', authorization: AUTHORIZATION },
+      headers: { 'content-type': 'application/json', accept, authorization: AUTHORIZATION },
       body: JSON.stringify({ query: DEFERRED }),
     });
-    expect(response.headers.get('content-type')).toContain('multipart/mixed');
+    expect(response.headers.get('content-type')).toContain(accept);
+    return response;
+  }
+
+  it('delivers a @defer query incrementally over multipart HTTP: jobs first, then each job’s evaluations', async () => {
+    const response = await postDeferred('multipart/mixed');
     const { parts, callsAtFirstPart } = await readParts(response, (buffer) => {
       const parts: string[] = [];
       let rest = buffer;
@@ -195,13 +198,7 @@ describe('on a served gateway', () => {
   });
 
   it('delivers the same @defer query over SSE', async () => {
-    served.emulator.resetStats();
-    const response = await fetch(served.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: AUTHORIZATION },
-      body: JSON.stringify({ query: DEFERRED }),
-    });
-    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    const response = await postDeferred('text/event-stream');
     const { parts, callsAtFirstPart } = await readParts(response, (buffer) => {
       const events = buffer.split('\n\n');
       const rest = events.pop() ?? '';

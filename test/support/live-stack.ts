@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Client, createClient } from 'graphql-ws';
 import { Redis } from 'ioredis';
+import { afterEach, beforeEach } from 'vitest';
 import { WebSocket } from 'ws';
 import type { Gateway } from '../../src/app.js';
 import { type Config, defaultConfig } from '../../src/config.js';
@@ -16,6 +17,7 @@ import type { PollingLiveHub, StreamSettings } from '../../src/live/hub.js';
 import { createLogger } from '../../src/log.js';
 import type { RunningServer } from '../../src/server.js';
 import { createGatewayStack } from '../../src/stack.js';
+import { sseEvents } from './sse.js';
 
 export { EMULATOR_KEYS };
 
@@ -99,6 +101,48 @@ export async function startLiveInstance(emulator: Emulator, options: LiveInstanc
     idempotency: stack.idempotency,
     wsUrl: server.url.replace(/^http/, 'ws'),
     stop: () => stack.stop(),
+  };
+}
+
+/**
+ * Per test of the enclosing file or block: a fresh emulator and one live gateway on it (handed to
+ * `onStart`, again after each `restart`), and the graphql-ws clients `client()` makes, disposed
+ * after the test and before the gateway stops.
+ */
+export function useLiveInstance(onStart: (started: { emulator: Emulator; instance: LiveInstance }) => void): {
+  client(token?: string | null): ReturnType<typeof wsClient>;
+  /** Replaces the gateway with one started with `options` (same emulator). */
+  restart(options: LiveInstanceOptions): Promise<void>;
+} {
+  let emulator: Emulator | undefined;
+  let instance: LiveInstance | undefined;
+  const clients: Array<{ dispose: () => void | Promise<void> }> = [];
+  const running = () => {
+    if (!emulator || !instance) throw new Error('useLiveInstance: used before its beforeEach ran');
+    return { emulator, instance };
+  };
+  beforeEach(async () => {
+    emulator = await startEmulator();
+    instance = await startLiveInstance(emulator);
+    onStart(running());
+  });
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((client) => client.dispose()));
+    await instance?.stop();
+    await emulator?.close();
+  });
+  return {
+    client(token: string | null = EMULATOR_KEYS.dev) {
+      const created = wsClient(running().instance.wsUrl, token);
+      clients.push(created);
+      return created;
+    },
+    async restart(options) {
+      const current = running();
+      await current.instance.stop();
+      instance = await startLiveInstance(current.emulator, options);
+      onStart(running());
+    },
   };
 }
 
@@ -222,41 +266,13 @@ export async function recordSse(
   const events: SseRecording['events'] = [];
   const finished = (async () => {
     if (!response.body) return;
-    const decoder = new TextDecoder();
-    let buffer = '';
     try {
-      const reader = response.body.getReader();
-      for (;;) {
-        const { value: chunk, done } = await reader.read();
-        if (done) break;
-        buffer += decoder.decode(chunk, { stream: true });
-        let boundary = buffer.indexOf('\n\n');
-        while (boundary >= 0) {
-          const frame = buffer.slice(0, boundary);
-          buffer = buffer.slice(boundary + 2);
-          boundary = buffer.indexOf('\n\n');
-          let event = '';
-          let data = '';
-          for (const line of frame.split('\n')) {
-            if (line.startsWith('event:')) event = line.slice(6).trim();
-            else if (line.startsWith('data:')) data += line.slice(5).trim();
-          }
-          if (event) events.push({ event, data: data ? JSON.parse(data) : null });
-        }
+      for await (const { event, data } of sseEvents(response.body)) {
+        if (event) events.push({ event, data: data ? JSON.parse(data) : null });
       }
     } catch {
       // Aborted by the test, or the server closed the stream.
     }
   })();
   return { events, status: response.status, finished, abort: () => controller.abort() };
-}
-
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-export async function eventually(check: () => boolean, what: string, timeoutMs = 4000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
-    await sleep(5);
-  }
 }

@@ -110,10 +110,29 @@ export function useStack(options: StackOptions = {}): Stack {
     stack = await startStack(options);
   });
   afterAll(() => stack?.close());
-  return new Proxy({} as Stack, {
+  return lateBound(() => stack, 'useStack');
+}
+
+/** Runs `body` against a stack of its own (for a test that needs other options), closed afterwards. */
+export async function withStack<T>(options: StackOptions, body: (stack: Stack) => Promise<T>): Promise<T> {
+  const stack = await startStack(options);
+  try {
+    return await body(stack);
+  } finally {
+    await stack.close();
+  }
+}
+
+/**
+ * Stands for the value `current()` returns once a hook has set it: every property read forwards
+ * to it (and fails, naming `what`, before it is there).
+ */
+export function lateBound<T extends object>(current: () => T | undefined, what: string): T {
+  return new Proxy({} as T, {
     get(_target, key) {
-      if (!stack) throw new Error(`useStack: stack.${String(key)} used before its beforeAll ran`);
-      return Reflect.get(stack, key);
+      const value = current();
+      if (!value) throw new Error(`${what}: .${String(key)} used before its beforeAll ran`);
+      return Reflect.get(value, key);
     },
   });
 }

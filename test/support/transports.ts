@@ -4,9 +4,11 @@
  * `startServer` on port 0, requests over real sockets.
  */
 import { createClient } from 'graphql-ws';
+import { afterAll, beforeAll } from 'vitest';
 import { WebSocket } from 'ws';
 import { type RunningServer, startServer } from '../../src/server.js';
-import type { Stack } from './stack.js';
+import { sseEvents } from './sse.js';
+import { lateBound, type Stack, type StackOptions, useStack } from './stack.js';
 
 export type Transport = 'post' | 'get' | 'sse' | 'ws';
 export const TRANSPORTS: readonly Transport[] = ['post', 'get', 'sse', 'ws'];
@@ -89,32 +91,26 @@ export async function serve(stack: Stack): Promise<Served> {
   return { url, server, send, stop: () => server.stop() };
 }
 
+/** For the enclosing block: a stack (`useStack`) and a real server over it, stopped before the stack closes. */
+export function useServed(options: StackOptions = {}): { stack: Stack; served: Served } {
+  const stack = useStack(options);
+  let served: Served | undefined;
+  beforeAll(async () => {
+    served = await serve(stack);
+  });
+  afterAll(() => served?.stop());
+  return { stack, served: lateBound(() => served, 'useServed') };
+}
+
 /** The data of the first `next` event of an SSE response (or the whole body when it is JSON). */
 async function readFirstEvent(response: Response, controller: AbortController): Promise<string | null> {
   if (!response.headers.get('content-type')?.includes('text/event-stream')) return response.text();
-  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
   try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return null;
-      buffer += decoder.decode(value, { stream: true });
-      let boundary = buffer.indexOf('\n\n');
-      while (boundary >= 0) {
-        const frame = buffer.slice(0, boundary);
-        buffer = buffer.slice(boundary + 2);
-        boundary = buffer.indexOf('\n\n');
-        const event = /^event: ?(.*)$/m.exec(frame)?.[1];
-        const data = frame
-          .split('\n')
-          .filter((line) => line.startsWith('data:'))
-          .map((line) => line.slice(5).trimStart())
-          .join('\n');
-        if (event === 'next' && data) return data;
-        if (event === 'complete') return null;
-      }
+    for await (const { event, data } of sseEvents(response.body as ReadableStream<Uint8Array>)) {
+      if (event === 'next' && data) return data;
+      if (event === 'complete') return null;
     }
+    return null;
   } finally {
     controller.abort();
   }

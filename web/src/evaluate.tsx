@@ -4,14 +4,14 @@
  * the submitted evaluations are followed live until their scores land.
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { GatewayError, request } from './api';
+import { request } from './api';
+import { checkData } from './data-check';
 import {
   EvaluateTargetDocument,
   type EvaluateTargetQuery,
   type EvaluationRowFragment,
   SubmitEvaluationDocument,
   type SubmitEvaluationInput,
-  ValidateDatasetsDocument,
 } from './generated/graphql';
 import { runHref } from './router';
 import { EvaluationsTable, useLiveEvaluations } from './run';
@@ -107,20 +107,17 @@ export function EvaluateView({ id, query }: { id: string; query: URLSearchParams
   if (!job) return <p class="muted">Loading…</p>;
 
   const checkDatasets = async (list: Custom[]) => {
-    const uris = [...new Set(list.map((c) => c.dataset.trim()).filter(Boolean))];
-    if (!uris.length) return;
     try {
-      const data = await request(ValidateDatasetsDocument, { uris });
-      const byUri = new Map(data.validateDataSources.map((r) => [r.uri, r]));
+      const byUri = await checkData(list.map((c) => c.dataset));
+      if (!byUri) return;
       setCustoms((current) =>
         current.map((c) => {
           const result = byUri.get(c.dataset.trim());
-          return result ? { ...c, check: { dataset: c.dataset, ok: result.ok, message: result.message ?? null } } : c;
+          return result ? { ...c, check: { dataset: c.dataset, ...result } } : c;
         }),
       );
     } catch (error) {
-      // Validation needs scaimind:manage; without it the coordinator checks at submit time.
-      if (!(error instanceof GatewayError && error.hasCode('FORBIDDEN'))) setFailure(error);
+      setFailure(error);
     }
   };
 

@@ -15,7 +15,7 @@ import {
 } from './generated/graphql';
 import { href, runHref } from './router';
 import { LogPanel, MetricsPanel, ScoreboardPanel } from './streams';
-import { ErrorBox, Labels, ProgressBar, Section, StatusBadge, Time } from './ui';
+import { ErrorBox, Labels, ProgressBar, Section, StatusBadge, TableHead, Time } from './ui';
 
 type RunData = NonNullable<RunQuery['trainingJob']>;
 type UserError = { field?: string[] | null; message: string; code: string };
@@ -61,15 +61,7 @@ export function EvaluationsTable({ evaluations }: { evaluations: EvaluationRowFr
   if (!evaluations.length) return <p class="muted">No evaluations yet.</p>;
   return (
     <table data-testid="evaluations">
-      <thead>
-        <tr>
-          <th>Evaluation</th>
-          <th>Model</th>
-          <th>Status</th>
-          <th>Scores</th>
-          <th>Created</th>
-        </tr>
-      </thead>
+      <TableHead columns={['Evaluation', 'Model', 'Status', 'Scores', 'Created']} />
       <tbody>
         {evaluations.map((e) => (
           <tr key={e.id} data-evaluation-id={e.evaluationId}>
@@ -382,16 +374,7 @@ export function RunView({ id }: { id: string }) {
       <Section title={`Checkpoints (${shown.checkpoints.length})`}>
         {shown.checkpoints.length ? (
           <table data-testid="checkpoints">
-            <thead>
-              <tr>
-                <th>Checkpoint</th>
-                <th>Step</th>
-                <th>Epoch</th>
-                <th>Saved</th>
-                <th>URI</th>
-                <th />
-              </tr>
-            </thead>
+            <TableHead columns={['Checkpoint', 'Step', 'Epoch', 'Saved', 'URI', '']} />
             <tbody>
               {shown.checkpoints.map((c) => (
                 <tr key={c.checkpointId}>

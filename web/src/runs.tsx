@@ -3,7 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { request, subscribe } from './api';
 import { JobStatus, type RunRowFragment, RunsPageDocument, RunUpdatedDocument } from './generated/graphql';
 import { href, runHref } from './router';
-import { ErrorBox, ProgressBar, StatusBadge, Time } from './ui';
+import { ErrorBox, ProgressBar, StatusBadge, TableHead, Time } from './ui';
 
 const PAGE_SIZE = 20;
 
@@ -212,16 +212,7 @@ export function RunsView({ query }: { query: URLSearchParams }) {
       </fieldset>
       {error ? <ErrorBox error={error} title="The runs could not be loaded" /> : null}
       <table class="runs" data-testid="runs" aria-busy={loading}>
-        <thead>
-          <tr>
-            <th>Run</th>
-            <th>Status</th>
-            <th class="wide">Progress</th>
-            <th>Labels</th>
-            <th>Model</th>
-            <th>Updated</th>
-          </tr>
-        </thead>
+        <TableHead columns={['Run', 'Status', { title: 'Progress', class: 'wide' }, 'Labels', 'Model', 'Updated']} />
         <tbody>
           {rows.map((run) => (
             <tr key={run.id} data-job-id={run.jobId} class={live.has(run.id) ? 'live' : ''}>

@@ -5,14 +5,14 @@
  */
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { GatewayError, request } from './api';
+import { request } from './api';
+import { checkData } from './data-check';
 import {
   type FrameworkType,
   SubmitOptionsDocument,
   SubmitTrainingJobDocument,
   type SubmitTrainingJobMutation,
   type TrainingType,
-  ValidateDatasetsDocument,
 } from './generated/graphql';
 import { runHref } from './router';
 import { ErrorBox } from './ui';
@@ -100,19 +100,17 @@ export function SubmitView() {
   }, []);
 
   const checkSources = async (list: Source[]) => {
-    const uris = [...new Set(list.map((s) => s.path.trim()).filter(Boolean))];
-    if (!uris.length) return;
     try {
-      const data = await request(ValidateDatasetsDocument, { uris });
-      const byUri = new Map(data.validateDataSources.map((r) => [r.uri, r]));
+      const byUri = await checkData(list.map((s) => s.path));
+      if (!byUri) return;
       setSources((current) =>
         current.map((s) => {
           const found = byUri.get(s.path.trim());
-          return found ? { ...s, check: { path: s.path, ok: found.ok, message: found.message ?? null } } : s;
+          return found ? { ...s, check: { path: s.path, ...found } } : s;
         }),
       );
     } catch (error) {
-      if (!(error instanceof GatewayError && error.hasCode('FORBIDDEN'))) setFailure(error);
+      setFailure(error);
     }
   };
 

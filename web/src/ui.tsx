@@ -178,3 +178,21 @@ export function Section({
     </section>
   );
 }
+
+/** A table's header row: a column is its title, or its title and a class ('' for an untitled column). */
+export function TableHead({ columns }: { columns: ReadonlyArray<string | { title: string; class: string }> }) {
+  return (
+    <thead>
+      <tr>
+        {columns.map((column) => {
+          const { title, class: className } = typeof column === 'string' ? { title: column, class: undefined } : column;
+          return (
+            <th key={title} class={className}>
+              {title || null}
+            </th>
+          );
+        })}
+      </tr>
+    </thead>
+  );
+}
