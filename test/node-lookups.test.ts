@@ -4,7 +4,7 @@
  * lookups one request can make the gateway send upstream.
  */
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { EMULATOR_KEYS, startStack, useStack, withStack } from './support/stack.js';
+import { EMULATOR_KEYS, type Stack, useStack, withStack } from './support/stack.js';
 
 interface RestJob {
   job_id: string;
@@ -20,6 +20,12 @@ const MIXED = `query Mixed($job: ID!, $checkpoint: ID!, $ids: [ID!]!) {
   checkpoint: node(id: $checkpoint) { __typename id ... on Checkpoint { checkpointId job { jobId } } }
   nodes(ids: $ids) { __typename id }
 }`;
+
+/** nodes(ids:) over `count` job ids, selecting only `id`. */
+const manyNodes = (stack: Stack, count: number) =>
+  stack.run<{ nodes: NodeResult[] }, { ids: string[] }>('query($ids: [ID!]!) { nodes(ids: $ids) { id } }', {
+    ids: Array.from({ length: count }, (_, i) => globalId('TrainingJob', `job_${i}`)),
+  });
 
 describe('node and nodes', () => {
   const stack = useStack();
@@ -83,11 +89,7 @@ describe('node and nodes', () => {
 
   it('refuses more than 100 IDs in one nodes(ids:) with BAD_USER_INPUT before any upstream call', async () => {
     await withStack({ config: { maxCost: 1_000_000 } }, async (generous) => {
-      const ids = Array.from({ length: 101 }, (_, i) => globalId('TrainingJob', `job_${i}`));
-      const response = await generous.run<{ nodes: NodeResult[] }, { ids: string[] }>(
-        'query($ids: [ID!]!) { nodes(ids: $ids) { id } }',
-        { ids },
-      );
+      const response = await manyNodes(generous, 101);
       expect(response.body.errors?.map((error) => error.extensions?.code)).toEqual(['BAD_USER_INPUT']);
       expect(response.body.errors?.[0]?.message).toMatch(/at most 100 IDs/);
       expect(generous.calls()).toBe(0);
@@ -96,21 +98,14 @@ describe('node and nodes', () => {
 
   it('counts every id of nodes(ids:) in the query cost, even when only `id` is selected', async () => {
     await withStack({ config: { maxCost: 50 } }, async (capped) => {
-      const ids = Array.from({ length: 60 }, (_, i) => globalId('TrainingJob', `job_${i}`));
-      const response = await capped.run<{ nodes: NodeResult[] }, { ids: string[] }>(
-        'query($ids: [ID!]!) { nodes(ids: $ids) { id } }',
-        { ids },
-      );
+      const response = await manyNodes(capped, 60);
       expect(response.body.data).toBeUndefined();
       expect(response.body.errors?.[0]?.extensions?.limit).toBe('cost');
       expect(response.body.errors?.[0]?.extensions?.cost).toEqual({ actual: 60, max: 50 });
       expect(capped.calls()).toBe(0);
 
       // Within the limit, it runs: one lookup per id.
-      const allowed = await capped.run<{ nodes: NodeResult[] }, { ids: string[] }>(
-        'query($ids: [ID!]!) { nodes(ids: $ids) { id } }',
-        { ids: ids.slice(0, 50) },
-      );
+      const allowed = await manyNodes(capped, 50);
       expect(allowed.body.data?.nodes).toHaveLength(50);
       expect(capped.calls('GET /jobs/{job_id}')).toBe(50);
     });

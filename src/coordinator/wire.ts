@@ -55,6 +55,11 @@ function rec(value: unknown): Rec {
   return isRecord(value) ? value : EMPTY;
 }
 
+/** The records of a list (a missing list is empty; an item that is not a record is skipped). */
+function recordsIn(value: unknown): Rec[] {
+  return Array.isArray(value) ? value.filter(isRecord) : [];
+}
+
 /** A string, or null. Numbers become text because ids and names are sometimes int64 on the wire. */
 function str(value: unknown): string | null {
   if (typeof value === 'string') return value;
@@ -284,12 +289,7 @@ export function normalizeCheckpoint(value: unknown, jobId: string): Checkpoint {
 }
 
 function checkpointsOf(value: unknown, jobId: string): Checkpoint[] {
-  const out: Checkpoint[] = [];
-  if (!Array.isArray(value)) return out;
-  for (const item of value) {
-    if (isRecord(item)) out.push(normalizeCheckpoint(item, jobId));
-  }
-  return out;
+  return recordsIn(value).map((item) => normalizeCheckpoint(item, jobId));
 }
 
 /**
@@ -642,26 +642,15 @@ export function normalizeNode(value: unknown, fallbackId = ''): ClusterNode {
 
 /** `GET /nodes`. */
 export function normalizeNodes(value: unknown): ClusterNode[] {
-  const list = rec(value).nodes;
-  const out: ClusterNode[] = [];
-  if (!Array.isArray(list)) return out;
-  for (const item of list) {
-    if (isRecord(item)) out.push(normalizeNode(item));
-  }
-  return out;
+  return recordsIn(rec(value).nodes).map((item) => normalizeNode(item));
 }
 
 /** `GET /data/cache`. */
 export function normalizeDataCache(value: unknown): CachedDataset[] {
-  const list = rec(value).entries;
-  const out: CachedDataset[] = [];
-  if (!Array.isArray(list)) return out;
-  for (const item of list) {
-    if (!isRecord(item)) continue;
+  return recordsIn(rec(value).entries).flatMap((item) => {
     const uri = optStr(item.uri);
-    if (uri !== null) out.push({ uri, sizeBytes: toNumber(item.size_bytes), cachedAt: toTimestamp(item.cached_at) });
-  }
-  return out;
+    return uri === null ? [] : [{ uri, sizeBytes: toNumber(item.size_bytes), cachedAt: toTimestamp(item.cached_at) }];
+  });
 }
 
 /** The reply of `POST /jobs`: `{job_id, status, message, estimated_wait_seconds}`. */
@@ -678,14 +667,11 @@ export function normalizeSubmittedJob(value: unknown): SubmittedJob {
 
 /** `POST /data/validate`. */
 export function normalizeDataValidation(value: unknown): DataValidationResult[] {
-  const results = rec(value).results;
-  const out: DataValidationResult[] = [];
-  if (!Array.isArray(results)) return out;
-  for (const item of results) {
-    if (!isRecord(item)) continue;
-    out.push({ uri: str(item.uri) ?? '', ok: toBool(item.ok) ?? false, message: optStr(item.message) });
-  }
-  return out;
+  return recordsIn(rec(value).results).map((item) => ({
+    uri: str(item.uri) ?? '',
+    ok: toBool(item.ok) ?? false,
+    message: optStr(item.message),
+  }));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -120,21 +120,11 @@ export class Snapshot {
   }
 
   jobState(job: JobRecord): JobState {
-    let state = this.jobStates.get(job.jobId);
-    if (state === undefined) {
-      state = jobStateAt(job, this.now);
-      this.jobStates.set(job.jobId, state);
-    }
-    return state;
+    return cached(this.jobStates, job.jobId, () => jobStateAt(job, this.now));
   }
 
   evaluationState(evaluation: EvaluationRecord): EvaluationState {
-    let state = this.evaluationStates.get(evaluation.evaluationId);
-    if (state === undefined) {
-      state = evaluationStateAt(evaluation, this.now);
-      this.evaluationStates.set(evaluation.evaluationId, state);
-    }
-    return state;
+    return cached(this.evaluationStates, evaluation.evaluationId, () => evaluationStateAt(evaluation, this.now));
   }
 
   /**
@@ -188,4 +178,14 @@ export class Snapshot {
     }
     return this.positions.get(job.jobId) ?? 0;
   }
+}
+
+/** The value `map` holds under `key`, computed and kept on first use. */
+function cached<K, V>(map: Map<K, V>, key: K, compute: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = compute();
+    map.set(key, value);
+  }
+  return value;
 }

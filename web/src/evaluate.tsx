@@ -5,7 +5,7 @@
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { request } from './api';
-import { checkData } from './data-check';
+import { checkEach, type DataCheck } from './data-check';
 import {
   EvaluateTargetDocument,
   type EvaluateTargetQuery,
@@ -35,6 +35,9 @@ interface Custom {
   /** The precheck's verdict for `dataset` as it was checked. */
   check: { dataset: string; ok: boolean; message: string | null } | null;
 }
+
+/** A custom benchmark marked with its dataset's precheck. */
+const withDatasetCheck = (c: Custom, check: DataCheck): Custom => ({ ...c, check: { dataset: c.dataset, ...check } });
 
 interface Submitted {
   label: string;
@@ -106,20 +109,8 @@ export function EvaluateView({ id, query }: { id: string; query: URLSearchParams
   if (loadError) return <ErrorBox error={loadError} title="The run could not be loaded" />;
   if (!job) return <p class="muted">Loading…</p>;
 
-  const checkDatasets = async (list: Custom[]) => {
-    try {
-      const byUri = await checkData(list.map((c) => c.dataset));
-      if (!byUri) return;
-      setCustoms((current) =>
-        current.map((c) => {
-          const result = byUri.get(c.dataset.trim());
-          return result ? { ...c, check: { dataset: c.dataset, ...result } } : c;
-        }),
-      );
-    } catch (error) {
-      setFailure(error);
-    }
-  };
+  const checkDatasets = (list: Custom[]) =>
+    checkEach(list, (c) => c.dataset, withDatasetCheck, setCustoms).catch(setFailure);
 
   const submit = async (event: Event) => {
     event.preventDefault();

@@ -13,6 +13,7 @@ import {
   RunLiveUpdatedDocument,
   type RunQuery,
 } from './generated/graphql';
+import { useLiveItems } from './live';
 import { href, runHref } from './router';
 import { LogPanel, MetricsPanel, ScoreboardPanel } from './streams';
 import { ErrorBox, Labels, ProgressBar, Section, StatusBadge, TableHead, Time } from './ui';
@@ -31,29 +32,9 @@ const canRetryFrom = (run: RunLiveFragment) =>
 
 /** Follows each unfinished evaluation through `evaluationUpdated` until it ends. */
 export function useLiveEvaluations(evaluations: EvaluationRowFragment[]): EvaluationRowFragment[] {
-  const [live, setLive] = useState(() => new Map<string, EvaluationRowFragment>());
-  const watched = evaluations
-    .filter((e) => !e.isTerminal)
-    .map((e) => e.id)
-    .join(',');
-  useEffect(() => {
-    const stops = watched
-      .split(',')
-      .filter(Boolean)
-      .map((id) =>
-        subscribe(
-          EvaluationUpdatedDocument,
-          { id },
-          {
-            next: (data) => setLive((m) => new Map(m).set(data.evaluationUpdated.id, data.evaluationUpdated)),
-            error: () => {},
-          },
-        ),
-      );
-    return () => {
-      for (const stop of stops) stop();
-    };
-  }, [watched]);
+  const live = useLiveItems(evaluations, (id, update) =>
+    subscribe(EvaluationUpdatedDocument, { id }, { next: (data) => update(data.evaluationUpdated), error: () => {} }),
+  );
   return evaluations.map((e) => live.get(e.id) ?? e);
 }
 

@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { request, subscribe } from './api';
 import { JobStatus, type RunRowFragment, RunsPageDocument, RunUpdatedDocument } from './generated/graphql';
+import { useLiveItems } from './live';
 import { href, runHref } from './router';
 import { ErrorBox, ProgressBar, StatusBadge, TableHead, Time } from './ui';
 
@@ -65,33 +66,12 @@ interface Page {
  * run however many tabs watch it, and the subscription completes after a terminal status.
  */
 function useLiveRows(rows: RunRowFragment[]): Map<string, RunRowFragment> {
-  const [live, setLive] = useState(() => new Map<string, RunRowFragment>());
-  const watched = rows
-    .filter((r) => !r.isTerminal)
-    .map((r) => r.id)
-    .join(',');
-  useEffect(() => {
-    setLive(new Map());
-    const stops = watched
-      .split(',')
-      .filter(Boolean)
-      .map((id) =>
-        subscribe(
-          RunUpdatedDocument,
-          { id },
-          {
-            next: (data) =>
-              setLive((previous) => new Map(previous).set(data.trainingJobUpdated.id, data.trainingJobUpdated)),
-            // A lost status stream is not worth an error box per row: the row keeps its last state.
-            error: () => {},
-          },
-        ),
-      );
-    return () => {
-      for (const stop of stops) stop();
-    };
-  }, [watched]);
-  return live;
+  return useLiveItems(
+    rows,
+    (id, update) =>
+      subscribe(RunUpdatedDocument, { id }, { next: (data) => update(data.trainingJobUpdated), error: () => {} }),
+    true,
+  );
 }
 
 /** Mounted with `key` = its filters, so a new filter starts again at page 1 with fresh cursors. */

@@ -6,7 +6,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { request } from './api';
-import { checkData } from './data-check';
+import { checkEach, type DataCheck } from './data-check';
 import {
   type FrameworkType,
   SubmitOptionsDocument,
@@ -38,6 +38,9 @@ interface Source {
   format: string;
   check: { path: string; ok: boolean; message: string | null } | null;
 }
+
+/** A data source marked with its precheck. */
+const withPathCheck = (s: Source, check: DataCheck): Source => ({ ...s, check: { path: s.path, ...check } });
 
 let nextKey = 1;
 const newSource = (path = ''): Source => ({ key: nextKey++, path, split: 'train', format: 'jsonl', check: null });
@@ -99,20 +102,7 @@ export function SubmitView() {
     );
   }, []);
 
-  const checkSources = async (list: Source[]) => {
-    try {
-      const byUri = await checkData(list.map((s) => s.path));
-      if (!byUri) return;
-      setSources((current) =>
-        current.map((s) => {
-          const found = byUri.get(s.path.trim());
-          return found ? { ...s, check: { path: s.path, ...found } } : s;
-        }),
-      );
-    } catch (error) {
-      setFailure(error);
-    }
-  };
+  const checkSources = (list: Source[]) => checkEach(list, (s) => s.path, withPathCheck, setSources).catch(setFailure);
 
   // Each error is shown once, beside the first field whose path is it or a prefix of it (a
   // hyperparameter's error beside the hyperparameters); specific fields render before general ones.
