@@ -201,6 +201,10 @@ export function spreadOf(values: readonly number[], digits: number): Spread {
   };
 }
 
+/** `spreadOf` of one figure of each item (round, sample). */
+export const spreadBy = <T>(items: readonly T[], figure: (item: T) => number, digits: number): Spread =>
+  spreadOf(items.map(figure), digits);
+
 /** (max − min) ÷ median: above this a figure's rounds disagree too much to conclude from it. */
 export const WIDE_SPREAD = 0.25;
 
@@ -267,18 +271,9 @@ function summarise(ctx: Ctx, variant: Variant, rounds: Round[], warmup: WarmUp |
   const restBusy = median(rounds.map((r) => r.restCoreBusy));
   const spread = {
     cpu_ms_per_req: spreadOf(cpus, 4),
-    rps: spreadOf(
-      rounds.map((r) => r.rps),
-      0,
-    ),
-    p50_ms: spreadOf(
-      rounds.map((r) => r.p50),
-      1,
-    ),
-    p99_ms: spreadOf(
-      rounds.map((r) => r.p99),
-      1,
-    ),
+    rps: spreadBy(rounds, (r) => r.rps, 0),
+    p50_ms: spreadBy(rounds, (r) => r.p50, 1),
+    p99_ms: spreadBy(rounds, (r) => r.p99, 1),
   };
   const result: VariantResult = {
     rps: spread.rps.median,

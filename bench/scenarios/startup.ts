@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { npmStartFlags } from '../lib/build.js';
 import { type Ctx, type Scenario, stopAll } from '../lib/context.js';
 import { AUTH } from '../lib/emulator.js';
-import { fmtSpread, spreadOf } from '../lib/measure.js';
+import { fmtSpread, spreadBy } from '../lib/measure.js';
 import { fileExists, type Proc, REPO, spawnNode } from '../lib/procs.js';
 import { sleep } from '../lib/util.js';
 
@@ -76,18 +76,9 @@ async function startup(ctx: Ctx) {
       }
     }
     const figures = (list: Sample[]) => ({
-      ready_ms: spreadOf(
-        list.map((s) => s.readyMs),
-        0,
-      ),
-      rss_at_rest_mb: spreadOf(
-        list.map((s) => s.rssMb),
-        1,
-      ),
-      first_request_ms: spreadOf(
-        list.map((s) => s.firstRequestMs),
-        1,
-      ),
+      ready_ms: spreadBy(list, (s) => s.readyMs, 0),
+      rss_at_rest_mb: spreadBy(list, (s) => s.rssMb, 1),
+      first_request_ms: spreadBy(list, (s) => s.firstRequestMs, 1),
     });
     const result = {
       commands: {
