@@ -2,7 +2,8 @@
  * Memory under hostile request streams: `node --expose-gc --import tsx bench/memory.ts
  * [--requests 100000] [--ceiling-heap-mb 256] [--ceiling-rss-mb 512]`.
  *
- * One gateway (the stack `npm start` runs, in this process) against the emulator in its own
+ * One gateway (the stack `npm start` runs, in this process, on a loopback port: requests take the
+ * same path as in production, the direct JSON POST path included) against the emulator in its own
  * process, fed requests that each stay within the documented limits but are all distinct in what
  * a careless gateway would cache: variables (8 KB each), documents, operation names, ids, cursors,
  * idempotency keys, persisted-operation hashes and credentials. After every slice the heap is
@@ -116,6 +117,8 @@ COMPLETED_JOB = jobs.data.jobs[0]?.job_id ?? '';
 
 const config = defaultConfig({
   coordinatorUrl: emulator.url,
+  host: '127.0.0.1',
+  port: 0,
   logLevel: 'error',
   metrics: false,
   coordinatorRetries: 1,
@@ -125,6 +128,7 @@ const stack = await createGatewayStack(config, {
   defaultCredential: DEV_KEY,
   persistedOperations: PERSISTED,
 });
+const { url: gatewayUrl } = await stack.listen();
 
 const sample = () => {
   gc();
@@ -136,7 +140,7 @@ const sample = () => {
 async function send(request: Request): Promise<number> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (request.authorization) headers.authorization = request.authorization;
-  const response = await stack.gateway.fetch('http://gateway.bench/graphql', {
+  const response = await fetch(gatewayUrl, {
     method: 'POST',
     headers,
     body: JSON.stringify(request.body),

@@ -5,7 +5,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { SEEDED } from '../src/emulator/seed.js';
 import { call, jobNamed } from './support/emulator-http.js';
-import { dataOf, useStack } from './support/stack.js';
+import { dataOf, useStack, withStack } from './support/stack.js';
 
 const SCOREBOARD = /* GraphQL */ `
   query Scoreboard($id: ID!, $benchmarks: [String!]) {
@@ -130,6 +130,21 @@ describe('scoreboard', () => {
 });
 
 describe('scoreCheckpoints', () => {
+  it('costs one per checkpoint it will submit (all of them, up to 20, when none are named), refused before any call', async () => {
+    await withStack({ config: { maxCost: 1 } }, async (capped) => {
+      const costOf = async (checkpointIds?: string[]) => {
+        const input = { jobId: 'job_any', benchmarks: [{ name: 'mmlu' }], ...(checkpointIds ? { checkpointIds } : {}) };
+        const response = await capped.run(SCORE_CHECKPOINTS, { input });
+        expect(response.body.errors?.[0]?.extensions?.limit).toBe('cost');
+        return (response.body.errors?.[0]?.extensions?.cost as { actual: number } | undefined)?.actual ?? Number.NaN;
+      };
+      const one = await costOf(['ckpt_1']);
+      expect((await costOf(['ckpt_1', 'ckpt_2', 'ckpt_3'])) - one).toBe(2);
+      expect((await costOf()) - one).toBe(19);
+      expect(capped.calls()).toBe(0);
+    });
+  });
+
   it('submits one evaluation per checkpoint with all the benchmarks, and a retry submits nothing again', async () => {
     const id = await jobId(SEEDED.trainingWithCheckpoints);
     const input = { jobId: id, benchmarks: [{ name: 'mmlu', numSamples: 100 }, { name: 'gsm8k' }] };

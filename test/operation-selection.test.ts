@@ -28,9 +28,10 @@ describe('operation selection in a multi-operation document', () => {
   beforeAll(async () => {
     stack = await startStack();
     served = await serve(stack);
-    const listing = await stack.run<{ trainingJobs: { edges: Array<{ node: { jobId: string; status: string } }> } }, {}>(
-      '{ trainingJobs(first: 100) { edges { node { jobId status } } } }',
-    );
+    const listing = await stack.run<
+      { trainingJobs: { edges: Array<{ node: { jobId: string; status: string } }> } },
+      Record<string, never>
+    >('{ trainingJobs(first: 100) { edges { node { jobId status } } } }');
     cancellable = (listing.body.data?.trainingJobs.edges ?? [])
       .map((edge) => edge.node)
       .filter((job) => ['RUNNING', 'QUEUED', 'PENDING', 'PAUSED'].includes(job.status))
@@ -62,7 +63,9 @@ describe('operation selection in a multi-operation document', () => {
 
     const cancel = await send('Cancel', { id });
     expect(cancel.errors).toEqual([]);
-    expect(cancel.data).toEqual({ cancelTrainingJob: { trainingJob: { jobId: id, status: 'CANCELLED' }, userErrors: [] } });
+    expect(cancel.data).toEqual({
+      cancelTrainingJob: { trainingJob: { jobId: id, status: 'CANCELLED' }, userErrors: [] },
+    });
     expect(posts(stack)).toBe(1);
 
     // Back to the queries of the same document: they run, and the mutation does not run again.

@@ -326,6 +326,14 @@ builder.relayMutationField(
       'Score checkpoints of a job: one evaluation per checkpoint, each on all the benchmarks, checked like ' +
       '`submitEvaluation` and idempotent per checkpoint. Upstream: the job once, then one POST per checkpoint.',
     resolve: (_root, args, context) => scoreCheckpoints(context, args.input as unknown as ScoreCheckpointsInput),
+    // One POST per checkpoint: each named one costs 1, and all of them (at most the cap) when none are named.
+    complexity: (args) => {
+      const named = (args.input as { checkpointIds?: unknown } | undefined)?.checkpointIds;
+      return {
+        field: 1 + (Array.isArray(named) ? Math.min(named.length, MAX_CHECKPOINTS) : MAX_CHECKPOINTS),
+        multiplier: 1,
+      };
+    },
   },
   {
     outputFields: (t) => ({
