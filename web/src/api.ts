@@ -104,6 +104,26 @@ function noteCredential(errors: ErrorInfo[], header: string | null): void {
   else if (header === 'emulator-development-key') setMode('development-key');
 }
 
+/**
+ * `request` for an effect: the outcome goes to `onData` or `onError` unless the returned cancel ran
+ * first (the effect's cleanup), so a stale reply never lands on a newer view.
+ */
+export function load<R, V>(
+  document: TypedDocumentString<R, V>,
+  variables: V,
+  onData: (data: R) => void,
+  onError: (failure: unknown) => void,
+): () => void {
+  let current = true;
+  request(document, variables).then(
+    (data) => current && onData(data),
+    (failure: unknown) => current && onError(failure),
+  );
+  return () => {
+    current = false;
+  };
+}
+
 /** Runs a query or mutation; any GraphQL error (even next to partial data) is thrown. */
 export async function request<R, V>(document: TypedDocumentString<R, V>, variables: V): Promise<R> {
   const headers: Record<string, string> = {

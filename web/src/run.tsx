@@ -1,6 +1,6 @@
 /** One run: live status and progress, configuration, metrics chart, checkpoints, evaluations, controls. */
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { request, subscribe } from './api';
+import { load, request, subscribe } from './api';
 import {
   CancelRunDocument,
   type EvaluationRowFragment,
@@ -243,18 +243,15 @@ export function RunView({ id }: { id: string }) {
   const [missing, setMissing] = useState(false);
 
   useEffect(() => {
-    let current = true;
-    request(RunDocument, { id }).then(
+    return load(
+      RunDocument,
+      { id },
       (data) => {
-        if (!current) return;
         if (!data.trainingJob) setMissing(true);
         else setRun(data.trainingJob);
       },
-      (failure: unknown) => current && setError(failure),
+      (failure: unknown) => setError(failure),
     );
-    return () => {
-      current = false;
-    };
   }, [id]);
 
   const shown: RunLiveFragment | null = live ?? run;

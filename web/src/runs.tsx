@@ -1,6 +1,6 @@
 /** The runs list: filters, Relay paging, and live status for every run on screen. */
 import { useEffect, useState } from 'preact/hooks';
-import { request, subscribe } from './api';
+import { load, subscribe } from './api';
 import { JobStatus, type RunRowFragment, RunsPageDocument, RunUpdatedDocument } from './generated/graphql';
 import { useLiveItems } from './live';
 import { href, runHref } from './router';
@@ -89,18 +89,18 @@ export function RunsView({ query }: { query: URLSearchParams }) {
   const after = cursors[cursors.length - 1] ?? null;
 
   useEffect(() => {
-    let current = true;
     setLoading(true);
-    request(RunsPageDocument, {
-      first: PAGE_SIZE,
-      after,
-      filter:
-        statuses.length || labels.length
-          ? { ...(statuses.length ? { status: statuses } : {}), ...(labels.length ? { labels } : {}) }
-          : null,
-    }).then(
+    return load(
+      RunsPageDocument,
+      {
+        first: PAGE_SIZE,
+        after,
+        filter:
+          statuses.length || labels.length
+            ? { ...(statuses.length ? { status: statuses } : {}), ...(labels.length ? { labels } : {}) }
+            : null,
+      },
       (data) => {
-        if (!current) return;
         const connection = data.trainingJobs;
         setPage({
           rows: connection?.edges.map((e) => e.node) ?? [],
@@ -112,14 +112,10 @@ export function RunsView({ query }: { query: URLSearchParams }) {
         setLoading(false);
       },
       (failure: unknown) => {
-        if (!current) return;
         setError(failure);
         setLoading(false);
       },
     );
-    return () => {
-      current = false;
-    };
   }, [after, filterKey, reloads]);
 
   // The first paint of real rows, for the browser test's first-render figure (a user timing mark).

@@ -1,6 +1,6 @@
 /** A run's live panels: the loss/learning-rate chart, the log tail, and the scoreboard chart. */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { request, subscribe } from './api';
+import { load, subscribe } from './api';
 import { Chart } from './chart';
 import {
   RunLogsDocument,
@@ -53,10 +53,10 @@ export function MetricsPanel({ id, live }: { id: string; live: boolean }) {
   const [loaded, setLoaded] = useState(false);
 
   useEffect(() => {
-    let current = true;
-    request(RunMetricHistoryDocument, { id, names: CHART_METRICS }).then(
+    return load(
+      RunMetricHistoryDocument,
+      { id, names: CHART_METRICS },
       (data) => {
-        if (!current) return;
         const added: MetricPoint[] = [];
         for (const series of data.trainingJob?.metricHistory ?? []) {
           for (const point of series.points) added.push({ step: point.step, values: { [series.name]: point.value } });
@@ -66,14 +66,10 @@ export function MetricsPanel({ id, live }: { id: string; live: boolean }) {
         setLoaded(true);
       },
       (failure: unknown) => {
-        if (!current) return;
         setError(failure);
         setLoaded(true);
       },
     );
-    return () => {
-      current = false;
-    };
   }, [id]);
 
   useEffect(() => {
@@ -218,14 +214,12 @@ export function ScoreboardPanel({ id, version }: { id: string; version: string }
 
   // `version` is the reason to read again.
   useEffect(() => {
-    let current = true;
-    request(RunScoreboardDocument, { id }).then(
-      (data) => current && setBoard(data.trainingJob?.scoreboard ?? null),
-      (failure: unknown) => current && setError(failure),
+    return load(
+      RunScoreboardDocument,
+      { id },
+      (data) => setBoard(data.trainingJob?.scoreboard ?? null),
+      (failure: unknown) => setError(failure),
     );
-    return () => {
-      current = false;
-    };
   }, [id, version]);
 
   const rows = board?.rows ?? [];

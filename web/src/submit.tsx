@@ -134,6 +134,10 @@ export function SubmitView() {
     </div>
   );
 
+  /** A short free-text field (numbers are typed as text and checked by the server). */
+  const narrowField = (label: string, path: string, value: string, set: (value: string) => void) =>
+    field(label, path, <input class="narrow" value={value} onInput={(e) => set(e.currentTarget.value)} />);
+
   const submit = async (event: Event) => {
     event.preventDefault();
     setFailure(null);
@@ -267,16 +271,8 @@ export function SubmitView() {
             'One key=value per line; values are sent as strings, as the coordinator requires.',
           )}
           <div class="row">
-            {field(
-              'Priority (0-10)',
-              'trainingConfig.priority',
-              <input class="narrow" value={priority} onInput={(e) => setPriority(e.currentTarget.value)} />,
-            )}
-            {field(
-              'Retries after preemption',
-              'trainingConfig.maxRetries',
-              <input class="narrow" value={maxRetries} onInput={(e) => setMaxRetries(e.currentTarget.value)} />,
-            )}
+            {narrowField('Priority (0-10)', 'trainingConfig.priority', priority, setPriority)}
+            {narrowField('Retries after preemption', 'trainingConfig.maxRetries', maxRetries, setMaxRetries)}
           </div>
           {field(
             'Labels',
@@ -344,16 +340,8 @@ export function SubmitView() {
           </button>
           {fieldError('dataConfig.sources')}
           <div class="row">
-            {field(
-              'Sequence length',
-              'dataConfig.maxSeqLength',
-              <input class="narrow" value={maxSeqLength} onInput={(e) => setMaxSeqLength(e.currentTarget.value)} />,
-            )}
-            {field(
-              'Batch size',
-              'dataConfig.batchSize',
-              <input class="narrow" value={batchSize} onInput={(e) => setBatchSize(e.currentTarget.value)} />,
-            )}
+            {narrowField('Sequence length', 'dataConfig.maxSeqLength', maxSeqLength, setMaxSeqLength)}
+            {narrowField('Batch size', 'dataConfig.batchSize', batchSize, setBatchSize)}
             {field(
               'Validation split',
               'dataConfig.validationSplit',
