@@ -4,10 +4,10 @@
  */
 import { createHash } from 'node:crypto';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { defaultConfig, loadConfig } from '../src/config.js';
 import { createCoordinatorClient } from '../src/coordinator/client.js';
-import { createMetrics, type GatewayMetrics } from '../src/metrics.js';
+import { createMetrics } from '../src/metrics.js';
 import { breakerOptions, coordinatorPing, createReadinessProbe } from '../src/readiness.js';
 import { parsePersistedOperations } from '../src/security.js';
 import { createTracing } from '../src/tracing.js';
@@ -52,20 +52,15 @@ describe('auth with a real coordinator (no default credential)', () => {
 });
 
 describe('circuit breaker per coordinator route', () => {
-  let stack: Stack;
-  let metrics: GatewayMetrics;
-  beforeAll(async () => {
-    metrics = createMetrics();
-    stack = await startStack({
-      client: {
-        retry: { maxAttempts: 1 },
-        circuitBreaker: { failureThreshold: 3, resetTimeoutMs: 300 },
-        onCall: metrics.onCall,
-      },
-      deps: { metrics },
-    });
+  const metrics = createMetrics();
+  const stack = useStack({
+    client: {
+      retry: { maxAttempts: 1 },
+      circuitBreaker: { failureThreshold: 3, resetTimeoutMs: 300 },
+      onCall: metrics.onCall,
+    },
+    deps: { metrics },
   });
-  afterAll(() => stack.close());
 
   it('opens after consecutive failures, fails fast while open, leaves other routes alone, half-opens and closes', async () => {
     stack.emulator.setFaults([{ route: 'GET /queue', kind: 'status', status: 503 }]);
@@ -196,17 +191,12 @@ describe('readiness probe', () => {
 });
 
 describe('metrics, logs and request ids', () => {
-  let stack: Stack;
-  let metrics: GatewayMetrics;
-  beforeAll(async () => {
-    metrics = createMetrics();
-    stack = await startStack({
-      config: { logLevel: 'debug', coordinatorTimeoutMs: 300 },
-      client: { onCall: metrics.onCall, circuitBreaker: { failureThreshold: 100 } },
-      deps: { metrics },
-    });
+  const metrics = createMetrics();
+  const stack = useStack({
+    config: { logLevel: 'debug', coordinatorTimeoutMs: 300 },
+    client: { onCall: metrics.onCall, circuitBreaker: { failureThreshold: 100 } },
+    deps: { metrics },
   });
-  afterAll(() => stack.close());
   afterEach(() => stack.emulator.clearFaults());
 
   it('serves Prometheus metrics: operations, errors by code, upstream calls by route and status, breakers, live', async () => {
