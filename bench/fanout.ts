@@ -343,6 +343,8 @@ async function harness(): Promise<void> {
     for (let i = 0; i < count; i++) {
       const submitted = await emu.rest<{ evaluation_id: string }>('POST', '/evaluations', {
         job_id: jobId,
+        // Required by the contract; the emulator refuses an evaluation without it (422).
+        model_uri: `scaimind://jobs/${jobId}/final`,
         benchmarks: benchmarks.map((name) => ({ name })),
       });
       ids.push(submitted.evaluation_id);

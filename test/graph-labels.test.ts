@@ -1,7 +1,7 @@
 /** Label filters on trainingJobs and evaluations, and Evaluation.labels from the evaluated job. */
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { graphql } from './generated/index.js';
-import { dataOf, EMULATOR_KEYS, startStack, useStack, withStack } from './support/stack.js';
+import { dataOf, EMULATOR_KEYS, useStack, withStack } from './support/stack.js';
 
 const JobsByLabel = graphql(`
   query JobsByLabel($labels: [KeyValueInput!], $first: Int, $after: String) {

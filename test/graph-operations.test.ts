@@ -5,7 +5,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createRateLimitBook } from '../src/rate-limits.js';
 import { graphql } from './generated/index.js';
-import { dataOf, EMULATOR_KEYS, startStack, useStack, withStack } from './support/stack.js';
+import { dataOf, EMULATOR_KEYS, useStack, withStack } from './support/stack.js';
 
 const Cluster = graphql(`
   query Cluster {

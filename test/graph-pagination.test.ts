@@ -4,7 +4,7 @@ import { graphql } from './generated/index.js';
 
 type JobsConnection = JobsPageQuery['trainingJobs'];
 
-import { dataOf, EMULATOR_KEYS, type Stack, startStack, useStack, withStack } from './support/stack.js';
+import { dataOf, EMULATOR_KEYS, type Stack, useStack, withStack } from './support/stack.js';
 
 const Jobs = graphql(`
   query JobsPage($first: Int, $after: String, $last: Int, $before: String, $filter: TrainingJobFilter, $orderBy: ListOrder) {

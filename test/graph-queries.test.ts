@@ -1,4 +1,3 @@
-import { print } from 'graphql';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { graphql } from './generated/index.js';
 import { dataOf, EMULATOR_KEYS, type Stack, useStack } from './support/stack.js';
@@ -104,14 +103,7 @@ describe('the graph', () => {
     // start. No clock involved: wait until all 20 are in flight at once, then let the client go.
     stack.emulator.setFaults([{ route: 'GET /evaluations', kind: 'hang' }]);
     const client = new AbortController();
-    const pending = Promise.resolve(
-      stack.gateway.fetch('http://gateway.test/graphql', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query: print(Nested) }),
-        signal: client.signal,
-      }),
-    ).catch(() => null);
+    const pending = stack.run(Nested, {}, { signal: client.signal }).catch(() => null);
     try {
       const deadline = Date.now() + 30_000;
       while ((stack.emulator.stats().requests['GET /evaluations'] ?? 0) < 20 && Date.now() < deadline) {

@@ -15,7 +15,7 @@ import { createLogger } from '../src/log.js';
 import type { SubmitTrainingJobInput } from './generated/graphql.js';
 import { graphql } from './generated/index.js';
 import { REDIS_URL, redisAvailable, uniquePrefix } from './support/live-stack.js';
-import { dataOf, EMULATOR_KEYS, startStack, useStack, withStack } from './support/stack.js';
+import { dataOf, EMULATOR_KEYS, type Stack, useStack, withStack } from './support/stack.js';
 
 const SubmitJob = graphql(`
   mutation SubmitJob($input: SubmitTrainingJobInput!) {
@@ -54,6 +54,19 @@ const JobConfiguration = graphql(`
 `);
 
 const SUBMISSION_LABEL = 'scaimind-gateway-submission';
+
+/** `input()` with these training-config fields changed (and these other fields). */
+function withConfig(
+  config: Partial<SubmitTrainingJobInput['trainingConfig']>,
+  overrides: Partial<SubmitTrainingJobInput> = {},
+): SubmitTrainingJobInput {
+  const base = input(overrides);
+  return { ...base, trainingConfig: { ...base.trainingConfig, ...config } };
+}
+
+/** The submitTrainingJob payload for `submitted` (GraphQL errors fail the test). */
+const submit = async (on: Stack, submitted: SubmitTrainingJobInput) =>
+  dataOf(await on.run(SubmitJob, { input: submitted })).submitTrainingJob;
 
 function input(overrides: Partial<SubmitTrainingJobInput> = {}): SubmitTrainingJobInput {
   return {
@@ -107,9 +120,7 @@ describe('submitTrainingJob', () => {
   });
 
   it('submits the typed body in the coordinator’s shape and returns the job and its estimated wait', async () => {
-    const payload = dataOf(
-      await stack.run(SubmitJob, { input: { ...input(), idempotencyKey: 'first', clientMutationId: 'c-1' } }),
-    ).submitTrainingJob;
+    const payload = await submit(stack, { ...input(), idempotencyKey: 'first', clientMutationId: 'c-1' });
     expect(payload.userErrors).toEqual([]);
     expect(payload.warnings).toEqual([]);
     expect(payload.clientMutationId).toBe('c-1');
@@ -212,7 +223,7 @@ describe('submitTrainingJob', () => {
       ['blank name', { ...base, name: '  ' }, ['input', 'name']],
     ];
     for (const [what, submitted, field] of cases) {
-      const payload = dataOf(await stack.run(SubmitJob, { input: submitted })).submitTrainingJob;
+      const payload = await submit(stack, submitted);
       expect(payload.trainingJob, what).toBeNull();
       expect(payload.userErrors, what).toEqual([expect.objectContaining({ field, code: 'BAD_USER_INPUT' })]);
       expect(payload.userErrors[0]?.message.length, what).toBeGreaterThan(15);
@@ -221,24 +232,12 @@ describe('submitTrainingJob', () => {
   });
 
   it('turns what only the coordinator knows (unknown hyperparameter, unresolvable model) into userErrors', async () => {
-    const base = input();
-    const unknownKey = dataOf(
-      await stack.run(SubmitJob, {
-        input: {
-          ...base,
-          trainingConfig: { ...base.trainingConfig, hyperparameters: [{ key: 'lerning_rate', value: '1e-4' }] },
-        },
-      }),
-    ).submitTrainingJob;
+    const unknownKey = await submit(stack, withConfig({ hyperparameters: [{ key: 'lerning_rate', value: '1e-4' }] }));
     expect(unknownKey.userErrors).toEqual([
       expect.objectContaining({ code: 'BAD_USER_INPUT', message: expect.stringContaining('lerning_rate') }),
     ]);
     expect(unknownKey.userErrors[0]?.field?.slice(0, 3)).toEqual(['input', 'trainingConfig', 'hyperparameters']);
-    const model = dataOf(
-      await stack.run(SubmitJob, {
-        input: { ...base, trainingConfig: { ...base.trainingConfig, baseModel: { modelId: 'missing/ghost-7b' } } },
-      }),
-    ).submitTrainingJob;
+    const model = await submit(stack, withConfig({ baseModel: { modelId: 'missing/ghost-7b' } }));
     expect(model.userErrors).toEqual([
       expect.objectContaining({ field: ['input', 'trainingConfig', 'baseModel', 'modelId'], code: 'BAD_USER_INPUT' }),
     ]);
@@ -247,20 +246,13 @@ describe('submitTrainingJob', () => {
   });
 
   it('warns about what is accepted but probably unintended', async () => {
-    const base = input();
-    const payload = dataOf(
-      await stack.run(SubmitJob, {
-        input: {
-          ...base,
-          trainingConfig: {
-            ...base.trainingConfig,
-            maxRetries: 0,
-            framework: { type: 'HF_TRAINER', customScriptPath: 'x.py' },
-          },
-          schedulingConfig: { preemptible: true },
-        },
-      }),
-    ).submitTrainingJob;
+    const payload = await submit(
+      stack,
+      withConfig(
+        { maxRetries: 0, framework: { type: 'HF_TRAINER', customScriptPath: 'x.py' } },
+        { schedulingConfig: { preemptible: true } },
+      ),
+    );
     expect(payload.userErrors).toEqual([]);
     expect(payload.warnings.map((warning) => warning.field)).toEqual([
       ['input', 'trainingConfig', 'framework', 'customScriptPath'],
@@ -277,7 +269,7 @@ describe('submitTrainingJob', () => {
     expect(ids[0]).toMatch(/^job_/);
     expect(new Set(ids).size).toBe(1);
     expect(stack.calls('POST /jobs')).toBe(1);
-    const other = dataOf(await stack.run(SubmitJob, { input: { ...keyed, name: 'other-name' } })).submitTrainingJob;
+    const other = await submit(stack, { ...keyed, name: 'other-name' });
     expect(other.userErrors).toEqual([
       expect.objectContaining({ field: ['input', 'idempotencyKey'], code: 'IDEMPOTENCY_KEY_REUSED' }),
     ]);
@@ -286,7 +278,7 @@ describe('submitTrainingJob', () => {
 
   it('finds the job after an ambiguous 504 that created it, and answers with it instead of an error', async () => {
     stack.emulator.setFaults([{ route: 'POST /jobs', kind: 'status', status: 504, afterHandling: true, count: 1 }]);
-    const payload = dataOf(await stack.run(SubmitJob, { input: input() })).submitTrainingJob;
+    const payload = await submit(stack, input());
     expect(payload.userErrors).toEqual([]);
     expect(payload.trainingJob?.jobId).toMatch(/^job_/);
     expect(payload.warnings.map((warning) => warning.message).join(' ')).toMatch(/did not confirm/);
@@ -296,9 +288,7 @@ describe('submitTrainingJob', () => {
 
   it('finds the job after the connection dropped once the request was sent', async () => {
     stack.emulator.setFaults([{ route: 'POST /jobs', kind: 'reset', afterHandling: true, count: 1 }]);
-    const payload = dataOf(
-      await stack.run(SubmitJob, { input: { ...input(), idempotencyKey: 'reset-1' } }),
-    ).submitTrainingJob;
+    const payload = await submit(stack, { ...input(), idempotencyKey: 'reset-1' });
     expect(payload.trainingJob?.jobId).toMatch(/^job_/);
     expect(stack.calls('POST /jobs')).toBe(1);
     expect((await restJobs(stack)).filter((job) => job.name === 'support-lora-v5')).toHaveLength(1);
@@ -312,9 +302,9 @@ describe('submitTrainingJob', () => {
     expect(failed.body.errors?.[0]?.message).toMatch(/same idempotencyKey/);
     expect(stack.calls('POST /jobs')).toBe(1);
 
-    const retried = dataOf(await stack.run(SubmitJob, { input: keyed })).submitTrainingJob;
+    const retried = await submit(stack, keyed);
     expect(retried.trainingJob?.jobId).toMatch(/^job_/);
-    const again = dataOf(await stack.run(SubmitJob, { input: keyed })).submitTrainingJob;
+    const again = await submit(stack, keyed);
     expect(again.trainingJob?.jobId).toBe(retried.trainingJob?.jobId);
     expect(stack.calls('POST /jobs')).toBe(2);
     expect((await restJobs(stack)).filter((job) => job.name === 'support-lora-v5')).toHaveLength(1);
@@ -333,7 +323,7 @@ describe('submitTrainingJob', () => {
       expect(failed.body.errors?.[0]?.extensions?.code).toBe('UPSTREAM_UNAVAILABLE');
       slow.emulator.clearFaults();
 
-      const retried = dataOf(await slow.run(SubmitJob, { input: keyed })).submitTrainingJob;
+      const retried = await submit(slow, keyed);
       expect(retried.trainingJob?.jobId).toMatch(/^job_/);
       expect(slow.calls('POST /jobs')).toBe(1);
       expect((await restJobs(slow)).filter((job) => job.name === 'support-lora-v5')).toHaveLength(1);

@@ -48,7 +48,8 @@ function sink(watch: Watch, end: () => void) {
   };
 }
 
-function newWatch(): { watch: Watch; end: () => void } {
+/** A watch, the sink's `end`, and the clients' `on.connecting` that counts reconnects. */
+function newWatch(): { watch: Watch; end: () => void; connecting: (retrying: boolean) => void } {
   let end = () => {};
   const watch: Watch = {
     events: 0,
@@ -59,7 +60,10 @@ function newWatch(): { watch: Watch; end: () => void } {
       end = resolve;
     }),
   };
-  return { watch, end };
+  const connecting = (retrying: boolean) => {
+    if (retrying) watch.reconnects++;
+  };
+  return { watch, end, connecting };
 }
 
 describe('subscriptions when the gateway shuts down during a run', () => {
@@ -80,7 +84,7 @@ describe('subscriptions when the gateway shuts down during a run', () => {
   });
 
   it('graphql-ws: the socket closes with 1001 and the client reconnects instead of completing', async () => {
-    const { watch, end } = newWatch();
+    const { watch, end, connecting } = newWatch();
     const closeCodes: number[] = [];
     const client = createWsClient({
       url: instance.wsUrl,
@@ -88,12 +92,7 @@ describe('subscriptions when the gateway shuts down during a run', () => {
       connectionParams: { authorization: AUTHORIZATION },
       retryAttempts: 1,
       retryWait: async () => {},
-      on: {
-        connecting: (isRetry) => {
-          if (isRetry) watch.reconnects++;
-        },
-        closed: (event) => closeCodes.push((event as { code: number }).code),
-      },
+      on: { connecting, closed: (event) => closeCodes.push((event as { code: number }).code) },
     });
     disposers.push(() => void client.dispose());
     client.subscribe({ query: EVALUATION_UPDATED, variables: { id } }, sink(watch, end));
@@ -111,17 +110,13 @@ describe('subscriptions when the gateway shuts down during a run', () => {
     ['graphql-sse', '/graphql/stream'],
   ] as const) {
     it(`${transport}: the stream ends without complete and the graphql-sse client reconnects`, async () => {
-      const { watch, end } = newWatch();
+      const { watch, end, connecting } = newWatch();
       const client = createSseClient({
         url: new URL(path, instance.server.url).href,
         headers: { authorization: AUTHORIZATION },
         retryAttempts: 1,
         retry: async () => {},
-        on: {
-          connecting: (reconnecting) => {
-            if (reconnecting) watch.reconnects++;
-          },
-        },
+        on: { connecting },
       });
       disposers.push(() => client.dispose());
       client.subscribe({ query: EVALUATION_UPDATED, variables: { id } }, sink(watch, end));

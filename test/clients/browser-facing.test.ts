@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { EMULATOR_KEYS, type ServedGateway, serveGateway } from '../support/served.js';
-import { startStack, withStack } from '../support/stack.js';
+import { withStack } from '../support/stack.js';
 
 const AUTHORIZATION = `Bearer ${EMULATOR_KEYS.dev}`;
 

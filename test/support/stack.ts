@@ -35,6 +35,8 @@ export interface RequestOptions {
   /** An emulator key, sent as "Bearer <key>"; omit to send no Authorization header. */
   token?: string;
   headers?: Record<string, string>;
+  /** Aborting it is the client going away. */
+  signal?: AbortSignal;
 }
 
 export interface Stack {
@@ -84,6 +86,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         method: 'POST',
         headers,
         body: JSON.stringify({ query, variables }),
+        signal: requestOptions.signal,
       });
       return { status: response.status, headers: response.headers, body: await response.json() };
     },
