@@ -11,7 +11,8 @@ import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { type RunningServer, startServer } from '../src/server.js';
-import { EMULATOR_KEYS, type Stack, startStack } from './support/stack.js';
+import { EMULATOR_KEYS, useStack } from './support/stack.js';
+import { useServed } from './support/transports.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -52,23 +53,15 @@ describe('a port already in use', () => {
 });
 
 describe('graphql-ws upgrade and the Origin header', () => {
-  let stack: Stack;
-  let server: RunningServer;
-  let open: RunningServer;
+  const stack = useStack();
+  /** One server that lists its origins, one that allows any. */
+  const servers: RunningServer[] = [];
   beforeAll(async () => {
-    stack = await startStack();
-    server = await startServer(stack.gateway, {
-      host: '127.0.0.1',
-      port: 0,
-      allowedOrigins: ['https://app.example'],
-    });
-    open = await startServer(stack.gateway, { host: '127.0.0.1', port: 0, allowedOrigins: '*' });
+    for (const allowedOrigins of [['https://app.example'], '*'] as const) {
+      servers.push(await startServer(stack.gateway, { host: '127.0.0.1', port: 0, allowedOrigins }));
+    }
   });
-  afterAll(async () => {
-    await server.stop();
-    await open.stop();
-    await stack.close();
-  });
+  afterAll(() => Promise.all(servers.map((server) => server.stop())));
 
   /** The HTTP status of the upgrade: 101 when the socket opened. */
   function upgrade(url: string, origin?: string): Promise<number> {
@@ -89,35 +82,27 @@ describe('graphql-ws upgrade and the Origin header', () => {
   }
 
   it('refuses a page of another origin with 403 and lets listed origins and non-browser clients in', async () => {
-    expect(await upgrade(server.url, 'https://evil.example')).toBe(403);
-    expect(await upgrade(server.url, 'null')).toBe(403);
-    expect(await upgrade(server.url, 'https://app.example')).toBe(101);
-    expect(await upgrade(server.url)).toBe(101);
+    const listing = servers[0] as RunningServer;
+    expect(await upgrade(listing.url, 'https://evil.example')).toBe(403);
+    expect(await upgrade(listing.url, 'null')).toBe(403);
+    expect(await upgrade(listing.url, 'https://app.example')).toBe(101);
+    expect(await upgrade(listing.url)).toBe(101);
   });
 
   it('lets any origin in when CORS allows any', async () => {
-    expect(await upgrade(open.url, 'https://evil.example')).toBe(101);
+    expect(await upgrade((servers[1] as RunningServer).url, 'https://evil.example')).toBe(101);
   });
 });
 
 describe('auth wording: no credential vs a rejected one, over HTTP and graphql-ws', () => {
-  let stack: Stack;
-  let server: RunningServer;
-  beforeAll(async () => {
-    stack = await startStack({ defaultCredential: null });
-    server = await startServer(stack.gateway, { host: '127.0.0.1', port: 0 });
-  });
-  afterAll(async () => {
-    await server.stop();
-    await stack.close();
-  });
+  const { stack, served } = useServed({ defaultCredential: null });
 
   const MISSING = /^Authentication required: send "Authorization: Bearer/;
   const REJECTED = /^The coordinator rejected this credential/;
 
   async function overWs(authorization: string | null): Promise<string | undefined> {
     const client = createClient({
-      url: server.url.replace(/^http/, 'ws'),
+      url: served.url.replace(/^http/, 'ws'),
       webSocketImpl: WebSocket,
       connectionParams: authorization ? { authorization } : {},
       retryAttempts: 0,

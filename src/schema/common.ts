@@ -113,33 +113,37 @@ export const UserErrorCodeEnum = builder.enumType('UserErrorCode', {
 });
 export type UserErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'IDEMPOTENCY_KEY_REUSED';
 
-export interface UserError {
-  /** Path to the offending input field, from the mutation argument down, e.g. ["input", "benchmarks", "2", "dataset"]. */
+export interface Warning {
+  /** Path to the input field concerned, from the mutation argument down, e.g. ["input", "benchmarks", "2", "dataset"]. */
   field: string[] | null;
   message: string;
+}
+
+export interface UserError extends Warning {
   code: UserErrorCode;
+}
+
+/** What a user error and a warning both say: where in the input, and what. */
+function whereAndWhat<T extends Warning>(
+  t: PothosSchemaTypes.ObjectFieldBuilder<PothosSchemaTypes.ExtendDefaultTypes<SchemaTypes>, T>,
+) {
+  return {
+    field: t.stringList({ nullable: true, resolve: (remark) => remark.field }),
+    message: t.string({ resolve: (remark) => remark.message }),
+  };
 }
 
 export const UserErrorRef = builder.objectRef<UserError>('UserError').implement({
   description: 'An expected failure of a mutation: invalid input or a state that forbids the action.',
   fields: (t) => ({
-    field: t.exposeStringList('field', { nullable: true }),
-    message: t.exposeString('message'),
+    ...whereAndWhat(t),
     code: t.field({ type: UserErrorCodeEnum, resolve: (error) => error.code }),
   }),
 });
 
-export interface Warning {
-  field: string[] | null;
-  message: string;
-}
-
 export const WarningRef = builder.objectRef<Warning>('Warning').implement({
   description: 'Something accepted but probably not intended.',
-  fields: (t) => ({
-    field: t.exposeStringList('field', { nullable: true }),
-    message: t.exposeString('message'),
-  }),
+  fields: whereAndWhat,
 });
 
 /**
