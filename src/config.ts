@@ -92,25 +92,21 @@ function read(env: Env, name: string): string | undefined {
   return value === '' ? undefined : value;
 }
 
-function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+/** A number from `min` to `max` (an integer when `integer`), or `fallback` when unset. */
+function ranged(env: Env, name: string, fallback: number, min: number, max: number, integer: boolean): number {
   const raw = read(env, name);
   if (raw === undefined) return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(name, `expected an integer from ${min} to ${max}, got "${raw}"`);
+  if (!(integer ? Number.isInteger(value) : Number.isFinite(value)) || value < min || value > max) {
+    throw new ConfigError(name, `expected ${integer ? 'an integer' : 'a number'} from ${min} to ${max}, got "${raw}"`);
   }
   return value;
 }
 
-function num(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = read(env, name);
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < min || value > max) {
-    throw new ConfigError(name, `expected a number from ${min} to ${max}, got "${raw}"`);
-  }
-  return value;
-}
+const int = (env: Env, name: string, fallback: number, min: number, max: number) =>
+  ranged(env, name, fallback, min, max, true);
+const num = (env: Env, name: string, fallback: number, min: number, max: number) =>
+  ranged(env, name, fallback, min, max, false);
 
 function bool(env: Env, name: string, fallback: boolean): boolean {
   const raw = read(env, name)?.toLowerCase();

@@ -249,9 +249,10 @@ function jsonStringMap(value: unknown, at: Path, findings: Findings): StringMap 
   return map;
 }
 
-function intAtLeast(value: Maybe<number>, min: number, at: Path, findings: Findings, what: string): number | undefined {
+/** The message names the field: the last element of its path. */
+function intAtLeast(value: Maybe<number>, min: number, at: Path, findings: Findings): number | undefined {
   if (value == null) return undefined;
-  if (value < min) findings.bad(at, `${what} must be at least ${min}.`);
+  if (value < min) findings.bad(at, `${at.at(-1)} must be at least ${min}.`);
   return value;
 }
 
@@ -287,12 +288,12 @@ function buildRequest(input: SubmitInput, findings: Findings): TrainingJobReques
   const distributed = framework.distributed;
   const distributedConfig = jsonStringMap(distributed?.config, [...fw, 'distributed', 'config'], findings);
   if (distributed?.worldSize != null)
-    intAtLeast(distributed.worldSize, 1, [...fw, 'distributed', 'worldSize'], findings, 'worldSize');
+    intAtLeast(distributed.worldSize, 1, [...fw, 'distributed', 'worldSize'], findings);
 
   if (training.priority != null && (training.priority < 0 || training.priority > 10)) {
     findings.bad([...tc, 'priority'], 'priority must be from 0 to 10.');
   }
-  const maxRetries = intAtLeast(training.maxRetries, 0, [...tc, 'maxRetries'], findings, 'maxRetries');
+  const maxRetries = intAtLeast(training.maxRetries, 0, [...tc, 'maxRetries'], findings);
 
   const data = input.dataConfig;
   const dc = ['input', 'dataConfig'];
@@ -304,38 +305,20 @@ function buildRequest(input: SubmitInput, findings: Findings): TrainingJobReques
   if (data.validationSplit != null && (data.validationSplit < 0 || data.validationSplit > 1)) {
     findings.bad([...dc, 'validationSplit'], 'validationSplit must be from 0 to 1.');
   }
-  intAtLeast(data.maxSeqLength, 1, [...dc, 'maxSeqLength'], findings, 'maxSeqLength');
-  intAtLeast(data.batchSize, 1, [...dc, 'batchSize'], findings, 'batchSize');
-  intAtLeast(
-    data.gradientAccumulationSteps,
-    1,
-    [...dc, 'gradientAccumulationSteps'],
-    findings,
-    'gradientAccumulationSteps',
-  );
+  intAtLeast(data.maxSeqLength, 1, [...dc, 'maxSeqLength'], findings);
+  intAtLeast(data.batchSize, 1, [...dc, 'batchSize'], findings);
+  intAtLeast(data.gradientAccumulationSteps, 1, [...dc, 'gradientAccumulationSteps'], findings);
 
   const resources = input.resourceConfig;
   const rc = ['input', 'resourceConfig'];
   if (resources.gpuCount < 1) findings.bad([...rc, 'gpuCount'], 'A training job needs at least 1 GPU.');
-  intAtLeast(resources.nodeCount, 1, [...rc, 'nodeCount'], findings, 'nodeCount');
+  intAtLeast(resources.nodeCount, 1, [...rc, 'nodeCount'], findings);
 
   const output = input.outputConfig;
-  intAtLeast(
-    output?.checkpointEverySteps,
-    1,
-    ['input', 'outputConfig', 'checkpointEverySteps'],
-    findings,
-    'checkpointEverySteps',
-  );
-  intAtLeast(output?.keepCheckpoints, 1, ['input', 'outputConfig', 'keepCheckpoints'], findings, 'keepCheckpoints');
+  intAtLeast(output?.checkpointEverySteps, 1, ['input', 'outputConfig', 'checkpointEverySteps'], findings);
+  intAtLeast(output?.keepCheckpoints, 1, ['input', 'outputConfig', 'keepCheckpoints'], findings);
   const scheduling = input.schedulingConfig;
-  intAtLeast(
-    scheduling?.maxWaitSeconds,
-    1,
-    ['input', 'schedulingConfig', 'maxWaitSeconds'],
-    findings,
-    'maxWaitSeconds',
-  );
+  intAtLeast(scheduling?.maxWaitSeconds, 1, ['input', 'schedulingConfig', 'maxWaitSeconds'], findings);
   if (scheduling?.preemptible && maxRetries === 0) {
     findings.warn(
       ['input', 'trainingConfig', 'maxRetries'],
