@@ -229,6 +229,25 @@ export async function stopAll(procs: Array<Proc | Emu | undefined>): Promise<voi
   await Promise.all(procs.map((p) => (p === undefined ? undefined : 'stop' in p ? p.stop() : p.proc.stop())));
 }
 
+/**
+ * An emulator (seeded with `seedJobs`, or its default seed with null) and a gateway over it for
+ * `body`; both are stopped afterwards, whatever happens.
+ */
+export async function withGateway<T>(
+  ctx: Ctx,
+  seedJobs: number | null,
+  body: (emu: Emu, gateway: Proc) => Promise<T>,
+): Promise<T> {
+  const emu = await ctx.startEmulator(0, seedJobs);
+  let gateway: Proc | undefined;
+  try {
+    gateway = await ctx.startGateway(emu);
+    return await body(emu, gateway);
+  } finally {
+    await stopAll([gateway, emu]);
+  }
+}
+
 /** What a file in bench/scenarios/ exports (`export const scenarios: Scenario[]`). */
 export interface Scenario {
   /** The name given on the command line; also the report's key (with `-` turned into `_`). */

@@ -2,10 +2,9 @@
  * `listing`: over --seed-jobs jobs, `trainingJobs(first: 100)`, a full cursor walk with
  * `first: 50`, and `evaluations(first: 20)` with their benchmarks.
  */
-import { type Ctx, type Scenario, stopAll } from '../lib/context.js';
+import { type Ctx, type Scenario, withGateway } from '../lib/context.js';
 import { AUTH, totalCalls } from '../lib/emulator.js';
 import { graphql, graphqlSpec, measureAll, printVariants, probe, type Variant } from '../lib/measure.js';
-import type { Proc } from '../lib/procs.js';
 import { median, round } from '../lib/util.js';
 
 const LIST_QUERY = /* GraphQL */ `query List { trainingJobs(first: 100) { totalCount pageInfo { hasNextPage endCursor } edges { node { jobId name status createdAt } } } }`;
@@ -31,10 +30,7 @@ async function walk(url: string): Promise<{ afters: Array<string | null>; items:
 }
 
 async function listing(ctx: Ctx) {
-  const emu = await ctx.startEmulator(0, ctx.opts.seedJobs);
-  let gateway: Proc | undefined;
-  try {
-    gateway = await ctx.startGateway(emu);
+  return withGateway(ctx, ctx.opts.seedJobs, async (emu, gateway) => {
     // Serial walks (one client following endCursor), also recording the cursors for the load run.
     await emu.resetStats();
     const first = await walk(gateway.url);
@@ -88,9 +84,7 @@ async function listing(ctx: Ctx) {
       },
       evaluations20: { query: EVALS_QUERY, upstream_calls: probes.evaluations20, ...m.evaluations20 },
     };
-  } finally {
-    await stopAll([gateway, emu]);
-  }
+  });
 }
 
 export const scenarios: Scenario[] = [

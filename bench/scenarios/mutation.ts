@@ -1,15 +1,11 @@
 /** `mutation`: submitEvaluation on a COMPLETED job, with a fresh idempotency key per request and without. */
-import { type Ctx, type Scenario, stopAll } from '../lib/context.js';
+import { type Ctx, type Scenario, withGateway } from '../lib/context.js';
 import { graphqlSpec, measureAll, printVariants, probe, type Variant } from '../lib/measure.js';
-import type { Proc } from '../lib/procs.js';
 
 const SUBMIT_MUTATION = /* GraphQL */ `mutation Submit($jobId: ID!, $key: String) { submitEvaluation(input: { jobId: $jobId, benchmarks: [{ name: "mmlu", numSamples: 1000 }], idempotencyKey: $key }) { evaluation { id evaluationId status } userErrors { field message code } } }`;
 
 async function mutation(ctx: Ctx) {
-  const emu = await ctx.startEmulator(0, null);
-  let gateway: Proc | undefined;
-  try {
-    gateway = await ctx.startGateway(emu);
+  return withGateway(ctx, null, async (emu, gateway) => {
     const { jobs } = await emu.rest<{ jobs: Array<{ job_id: string }> }>('GET', '/jobs?status=COMPLETED&page_size=1');
     const jobId = jobs[0]?.job_id;
     if (!jobId) throw new Error('no COMPLETED job in the seeded tenant');
@@ -39,9 +35,7 @@ async function mutation(ctx: Ctx) {
       without_key_rps: m.without_key?.rps,
       variants: m,
     };
-  } finally {
-    await stopAll([gateway, emu]);
-  }
+  });
 }
 
 export const scenarios: Scenario[] = [
