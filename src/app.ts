@@ -182,7 +182,8 @@ function directExecution(
     let mediaType = '*/*';
     const acceptableMediaTypes: string[] = [];
     for (const hook of resultProcessHooks) {
-      await hook({
+      // Most hooks are synchronous: awaiting only a promise spares a microtask turn per hook.
+      const done = hook({
         request,
         acceptableMediaTypes,
         result,
@@ -196,6 +197,7 @@ function directExecution(
         },
         serverContext: {},
       });
+      if (typeof (done as PromiseLike<unknown> | undefined)?.then === 'function') await done;
     }
     const response = processor
       ? await processor(result, fetchAPI, mediaType)
