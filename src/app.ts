@@ -13,7 +13,7 @@ import { type ApqStore, createMemoryApqStore } from './apq.js';
 import type { Config } from './config.js';
 import type { Context } from './context.js';
 import { type CoordinatorApi, createCoordinatorApi } from './coordinator/api.js';
-import type { CoordinatorClient } from './coordinator/client.js';
+import { type CoordinatorClient, normaliseCredential } from './coordinator/client.js';
 import { boundedParserCaches } from './document-cache.js';
 import { createUpstreamFailureLog, gatewayError, maskError, refusalErrors, useErrorMapping } from './errors.js';
 import { GRAPHIQL_EXAMPLES } from './graphiql-examples.js';
@@ -221,15 +221,13 @@ const MAX_REMEMBERED_SCOPES = 1024;
 const MAX_REMEMBERED_CREDENTIAL_LENGTH = 1024;
 
 /**
- * The credential's digest; remembered because a client sends the same token request after request.
- * The auth scheme is case-insensitive (RFC 9110), so `Bearer t` and `bearer  t` are one scope.
+ * The credential's digest, one per caller (`normaliseCredential`: the same caller as the fair
+ * share's); remembered because a client sends the same token request after request.
  */
 function scopeOf(credential: string): string {
   let scope = scopes.get(credential);
   if (scope === undefined) {
-    const [scheme = '', ...rest] = credential.trim().split(/\s+/);
-    const normalised = `${scheme.toLowerCase()} ${rest.join(' ')}`;
-    scope = createHash('sha256').update(normalised).digest('base64url').slice(0, 24);
+    scope = createHash('sha256').update(normaliseCredential(credential)).digest('base64url').slice(0, 24);
     if (credential.length <= MAX_REMEMBERED_CREDENTIAL_LENGTH) {
       if (scopes.size >= MAX_REMEMBERED_SCOPES) scopes.clear();
       scopes.set(credential, scope);

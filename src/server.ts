@@ -24,13 +24,10 @@ export interface ServerOptions {
   /** graphql-ws keep-alive ping interval. */
   keepAliveMs?: number;
   /**
-   * Largest WebSocket frame accepted (default 100 000 bytes, the HTTP body limit's default): a
-   * larger one closes the socket with 1009 before it is buffered, authenticated or not.
-   */
-  maxPayloadBytes?: number;
-  /**
-   * The HTTP body limit (default 100 000 bytes). Bodies that declare a length within it are read
-   * here in one go; others are left to Yoga, which streams and counts them (security.ts).
+   * The body limit (default 100 000 bytes), for HTTP request bodies and WebSocket frames alike.
+   * A body that declares a length within it is read here in one go; others are left to Yoga,
+   * which streams and counts them (security.ts). A larger frame closes its socket with 1009
+   * before it is buffered, authenticated or not.
    */
   maxBodyBytes?: number;
   /** How long `stop()` waits for in-flight operations before closing sockets. */
@@ -174,7 +171,7 @@ export async function startServer(gateway: Gateway, options: ServerOptions): Pro
   const wsServer = new WebSocketServer({
     server: httpServer,
     path: gateway.graphqlEndpoint,
-    maxPayload: options.maxPayloadBytes ?? 100_000,
+    maxPayload: maxBodyBytes,
     verifyClient:
       allowed === null
         ? undefined

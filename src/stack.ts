@@ -155,7 +155,6 @@ export async function createGatewayStack(config: Config, deps: GatewayStackDeps)
         host: config.host,
         port: config.port,
         keepAliveMs: config.wsKeepAliveMs,
-        maxPayloadBytes: config.maxBodyBytes,
         maxBodyBytes: config.maxBodyBytes,
         drainDelayMs: config.shutdownDrainMs,
         shutdownGraceMs: deps.shutdownGraceMs,

@@ -224,12 +224,11 @@ function errorCodeOf(error: unknown): string | null {
 }
 
 /**
- * The fair-share key of a credential. The auth scheme is case-insensitive and whitespace is not
- * part of the token: `Bearer t` and `bearer  t` share one share, or a caller could multiply its
- * own by varying them.
+ * A credential as one caller: the auth scheme is case-insensitive (RFC 9110) and whitespace is not
+ * part of the token, so `Bearer t` and `bearer  t` are one caller, or a caller could multiply its
+ * fair share (and its scope anywhere else) by varying them.
  */
-function scopeKeyOf(credential: string | null): string {
-  if (credential === null) return '';
+export function normaliseCredential(credential: string): string {
   const normalised = credential.trim().replace(/\s+/g, ' ');
   const space = normalised.indexOf(' ');
   return space < 0 ? normalised : normalised.slice(0, space).toLowerCase() + normalised.slice(space);
@@ -328,7 +327,7 @@ export function createCoordinatorClient(options: CoordinatorClientOptions): Coor
   }
 
   function throttled(call: Call, why: string): CoordinatorError {
-    const error = new CoordinatorError({
+    return new CoordinatorError({
       kind: 'throttled',
       code: 'THROTTLED',
       message: `Too many coordinator calls at once for this credential: ${why}. Retry shortly, or send fewer requests in parallel.`,
@@ -336,7 +335,6 @@ export function createCoordinatorClient(options: CoordinatorClientOptions): Coor
       route: call.label,
       retryAfterSeconds: 1,
     });
-    return error;
   }
 
   /**
@@ -464,7 +462,7 @@ export function createCoordinatorClient(options: CoordinatorClientOptions): Coor
     };
     if (closed !== null) throw fail(call, 'network', 'UNAVAILABLE', `${call.label}: the coordinator client is closed`);
 
-    const scopeKey = scopeKeyOf(o.credential);
+    const scopeKey = o.credential === null ? '' : normaliseCredential(o.credential);
     const startedAt = Date.now();
     const budgetEnd = Math.min(startedAt + retry.maxTotalMs, o.deadline ?? Number.POSITIVE_INFINITY);
     const attempts = retry.attempts(o.method);
