@@ -13,7 +13,7 @@ import { type DocumentNode, type ExecutionArgs, type GraphQLError, getOperationA
 import { createHandler } from 'graphql-sse/lib/use/fetch';
 import type { Plugin, YogaInitialContext } from 'graphql-yoga';
 import { gatewayError, requestError } from './errors.js';
-import { CSRF_HEADERS, cannotBeCrossSiteSimpleRequest } from './security.js';
+import { CSRF_HEADERS, cannotBeCrossSiteSimpleRequest, declaredLengthRefusal } from './security.js';
 
 /** The header the single-connection mode carries its stream token in (a custom header: preflighted). */
 const STREAM_TOKEN_HEADER = 'x-graphql-event-stream-token';
@@ -124,18 +124,12 @@ export function useGraphQLSse(options: GraphQLSseOptions): Plugin<YogaInitialCon
       }
       if (request.body !== null && request.method !== 'GET') {
         const declared = request.headers.get('content-length');
-        if (declared === null || !/^\d+$/.test(declared) || Number(declared) > options.maxBodyBytes) {
-          // graphql-sse reads the whole body itself: only a declared, bounded length gets that far.
-          const error =
-            declared === null
-              ? requestError('BAD_REQUEST', 'Send a Content-Length with the request body.', 411)
-              : /^\d+$/.test(declared)
-                ? requestError(
-                    'REQUEST_ENTITY_TOO_LARGE',
-                    `Request body too large: the limit is ${options.maxBodyBytes} bytes.`,
-                    413,
-                  )
-                : requestError('BAD_REQUEST', 'Content-Length header is invalid.', 400);
+        // graphql-sse reads the whole body itself: only a declared, bounded length gets that far.
+        const error =
+          declared === null
+            ? requestError('BAD_REQUEST', 'Send a Content-Length with the request body.', 411)
+            : declaredLengthRefusal(declared, options.maxBodyBytes);
+        if (error) {
           endResponse(refusal(error, requestId));
           return;
         }

@@ -17,8 +17,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { normalizeNodeRequest } from '@whatwg-node/server';
 import type { Gateway } from './app.js';
+import { declaredLengthRefusal } from './security.js';
 
-const DECIMAL = /^\d+$/;
 const JSON_MEDIA_TYPE = /^application\/json\s*(;\s*charset\s*=\s*"?utf-8"?\s*)?$/i;
 
 type NodeRequestWithBody = IncomingMessage & { body?: Buffer };
@@ -32,9 +32,8 @@ type NodeRequestWithBody = IncomingMessage & { body?: Buffer };
 export function readDeclaredBody(req: IncomingMessage, limit: number): Promise<Buffer | null> | null {
   if (req.method !== 'POST' || req.headers['transfer-encoding'] !== undefined) return null;
   const declared = req.headers['content-length'];
-  if (declared === undefined || !DECIMAL.test(declared)) return null;
-  const length = Number(declared);
-  if (length === 0 || length > limit) return null;
+  // An invalid or too large length is refused on Yoga's path (`declaredLengthRefusal`).
+  if (declared === undefined || declaredLengthRefusal(declared, limit) !== null || Number(declared) === 0) return null;
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
