@@ -150,7 +150,8 @@ export function createHarness(opts: Options): Harness {
         script: extra.script ?? 'dist/main.js',
         env: { ...baseEnv, HOST: '127.0.0.1', PORT: '0', COORDINATOR_URL: emu.baseUrl, ...extra.env },
         cpus: layout.sut,
-        nodeFlags: [...npmStartFlags(), ...opts.gatewayNodeFlags, ...(extra.nodeFlags ?? [])],
+        // --gateway-node-flags are for the build under test: the baseline runs as its `npm start` would.
+        nodeFlags: [...npmStartFlags(), ...(role === 'baseline' ? [] : opts.gatewayNodeFlags), ...(extra.nodeFlags ?? [])],
         ready: /"msg":"gateway listening".*?"url":"([^"]+)"/,
       });
       recordAffinity(role, proc.pid);
