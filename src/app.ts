@@ -89,15 +89,20 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/;
 export function acceptRequestId(sent: string | null | undefined): string {
   return sent && REQUEST_ID.test(sent) ? sent : randomUUID();
 }
-const requestIds = new WeakMap<Request, string>();
+/**
+ * Kept on the request itself, not in a WeakMap keyed by it: such an entry (a young key per
+ * request) makes every young-generation GC costlier (see `operationMemo` in context.ts).
+ */
+const REQUEST_ID_OF = Symbol('request id');
 
 /** The caller's request id (accepted from `x-request-id` when sane) or a new one; stable per request. */
 export function requestIdOf(request: Request | undefined): string {
   if (!request) return randomUUID();
-  let id = requestIds.get(request);
-  if (!id) {
+  const identified = request as Request & { [REQUEST_ID_OF]?: string };
+  let id = identified[REQUEST_ID_OF];
+  if (id === undefined) {
     id = acceptRequestId(request.headers.get('x-request-id'));
-    requestIds.set(request, id);
+    identified[REQUEST_ID_OF] = id;
   }
   return id;
 }
@@ -327,6 +332,7 @@ export function createGateway(config: Config, deps: GatewayDeps): Gateway {
       idempotency,
       rateLimits,
       log: deps.log.child({ requestId }),
+      memo: new Map(),
     };
   };
 

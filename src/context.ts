@@ -26,4 +26,27 @@ export interface Context {
   /** The latest rate-limit headers seen per credential scope (`viewer.rateLimit`). */
   rateLimits: RateLimitBook;
   log: Logger;
+  /** What `operationMemo` keeps for this operation; see there. */
+  memo: Map<symbol, unknown>;
+}
+
+/**
+ * A value made once per operation on first use (its loaders, say) and dropped with the context.
+ *
+ * Kept on the context itself, not in a WeakMap keyed by it: V8's young-generation GC keeps the
+ * values of WeakMap entries whose keys are young, so a value that reaches its key (a DataLoader
+ * bound to its context) survives every scavenge until a full GC. With the loaders of Pothos's
+ * dataloader plugin in such WeakMaps, every request's whole object graph was promoted to the old
+ * generation, and GC took a sixth of the gateway's CPU (bench/README.md, "The hot path").
+ */
+export function operationMemo<T>(create: (context: Context) => T): (context: Context) => T {
+  const key = Symbol();
+  return (context) => {
+    let value = context.memo.get(key) as T | undefined;
+    if (value === undefined) {
+      value = create(context);
+      context.memo.set(key, value);
+    }
+    return value;
+  };
 }

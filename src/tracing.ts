@@ -48,13 +48,11 @@ export async function createTracing(options: TracingOptions): Promise<GatewayTra
   });
   const tracer: Tracer = provider.getTracer('scaimind-gateway');
   const current = new AsyncLocalStorage<Span>();
-  const spansByContext = new WeakMap<object, Span>();
 
   const plugin = (): Plugin => ({
     instrumentation: {
-      execute: ({ context }, wrapped) => {
+      execute: (_payload, wrapped) => {
         const span = tracer.startSpan('graphql.operation', { kind: api.SpanKind.SERVER });
-        spansByContext.set(context, span);
         const done = () => span.end();
         try {
           const result = current.run(span, wrapped);
@@ -68,7 +66,9 @@ export async function createTracing(options: TracingOptions): Promise<GatewayTra
       },
     },
     onExecute({ args }) {
-      const span = spansByContext.get(args.contextValue);
+      // The operation's span, set by the execute instrumentation that runs this hook (no WeakMap
+      // keyed by the context: see `operationMemo` in context.ts).
+      const span = current.getStore();
       if (!span) return;
       const operation = getOperationAST(args.document, args.operationName);
       const type = operation?.operation ?? 'unknown';

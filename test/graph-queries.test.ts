@@ -17,6 +17,14 @@ const Nested = graphql(`
   }
 `);
 
+const NestedLabels = graphql(`
+  query NestedLabels {
+    trainingJobs(first: 20) {
+      edges { node { name evaluations(first: 5) { edges { node { labels { key value } } } } } }
+    }
+  }
+`);
+
 const JobById = graphql(`
   query JobById($id: ID!) {
     trainingJob(id: $id) {
@@ -95,6 +103,16 @@ describe('the graph', () => {
         expect(evaluation.node.job?.name).toBe(edge.node.name);
       }
     }
+    expect(stack.emulator.stats().requests).toEqual({ 'GET /jobs': 1, 'GET /evaluations': 20 });
+  });
+
+  it('reads the job behind an evaluation’s labels from the listing it came with, at no call of its own', async () => {
+    // Fields typed TrainingJob (the plugin's loader) and resolvers that call
+    // TrainingJobRef.getDataloader share one loader per request: the listing primes it for both.
+    const data = dataOf(await stack.run(NestedLabels));
+    const labelled = (data.trainingJobs?.edges ?? []).flatMap((edge) => edge.node.evaluations?.edges ?? []);
+    expect(labelled.length).toBeGreaterThan(0);
+    expect(labelled.every((edge) => (edge.node.labels?.length ?? 0) > 0)).toBe(true);
     expect(stack.emulator.stats().requests).toEqual({ 'GET /jobs': 1, 'GET /evaluations': 20 });
   });
 

@@ -1,4 +1,11 @@
-const watchersBySignal = new WeakMap<AbortSignal, Set<() => void>>();
+/**
+ * Kept on the signal itself rather than in a WeakMap keyed by it: a WeakMap entry with a young key
+ * (one signal per request) keeps its value alive through every young-generation GC (see
+ * `operationMemo` in context.ts).
+ */
+const WATCHERS = Symbol('abort watchers');
+
+type WatchedSignal = AbortSignal & { [WATCHERS]?: Set<() => void> };
 
 /**
  * The callbacks to run when `signal` aborts. One request scope's signal is shared by many
@@ -7,11 +14,12 @@ const watchersBySignal = new WeakMap<AbortSignal, Set<() => void>>();
  * signal does.
  */
 export function abortWatchers(signal: AbortSignal): Set<() => void> {
-  let watchers = watchersBySignal.get(signal);
+  const watched = signal as WatchedSignal;
+  let watchers = watched[WATCHERS];
   if (watchers === undefined) {
     const created = new Set<() => void>();
     watchers = created;
-    watchersBySignal.set(signal, created);
+    watched[WATCHERS] = created;
     signal.addEventListener(
       'abort',
       () => {

@@ -4,7 +4,7 @@ import type { Context } from '../context.js';
 import type { Checkpoint, TrainingJob } from '../coordinator/domain.js';
 import { gatewayError } from '../errors.js';
 import { builder } from './builder.js';
-import { loadEach } from './loaders.js';
+import { loadEach, loadersOnContext } from './loaders.js';
 import { TrainingJobRef } from './training-job.js';
 
 /** A checkpoint id is only unique within its job, so its node key carries both. */
@@ -38,11 +38,16 @@ async function loadCheckpoint(key: string, context: Context): Promise<Checkpoint
   return checkpoint;
 }
 
-export const CheckpointRef = builder.loadableNodeRef('Checkpoint', {
-  id: { resolve: (checkpoint: Checkpoint) => checkpointKey(checkpoint.jobId, checkpoint.checkpointId) },
-  // Checkpoints arrive with their job; loading one by ID loads (and caches) the job.
-  load: (keys: string[], context: Context) => loadEach(keys, (key) => loadCheckpoint(key, context)),
-});
+// Checkpoints arrive with their job; loading one by ID loads (and caches) the job.
+const loadCheckpoints = (keys: readonly string[], context: Context) => loadEach(keys, (key) => loadCheckpoint(key, context));
+
+export const CheckpointRef = loadersOnContext(
+  builder.loadableNodeRef('Checkpoint', {
+    id: { resolve: (checkpoint: Checkpoint) => checkpointKey(checkpoint.jobId, checkpoint.checkpointId) },
+    load: loadCheckpoints,
+  }),
+  loadCheckpoints,
+);
 
 CheckpointRef.implement({
   description: 'A saved state of a training job; evaluations can score it before the job completes.',

@@ -3,6 +3,7 @@ import type { Context } from '../context.js';
 import { type ClusterInfo, type ClusterNode, NODE_STATUSES } from '../coordinator/domain.js';
 import { gatewayError } from '../errors.js';
 import { builder } from './builder.js';
+import { loadersOnContext } from './loaders.js';
 import { parseId, type UserError, UserErrorRef, userErrorFrom } from './common.js';
 import { TrainingJobRef } from './training-job.js';
 
@@ -28,12 +29,15 @@ async function loadNodes(ids: readonly string[], context: Context): Promise<Arra
   return ids.map((id) => byId.get(id) ?? gatewayError('NOT_FOUND', `Cluster node ${id} does not exist.`));
 }
 
-export const ClusterNodeRef = builder.loadableNodeRef('ClusterNode', {
-  id: { resolve: (node: ClusterNode) => node.nodeId },
-  load: (ids: string[], context: Context) => loadNodes(ids, context),
-  toKey: (node: ClusterNode) => node.nodeId,
-  cacheResolved: true,
-});
+export const ClusterNodeRef = loadersOnContext(
+  builder.loadableNodeRef('ClusterNode', {
+    id: { resolve: (node: ClusterNode) => node.nodeId },
+    load: loadNodes,
+    toKey: (node: ClusterNode) => node.nodeId,
+    cacheResolved: true,
+  }),
+  loadNodes,
+);
 
 ClusterNodeRef.implement({
   description: 'One machine of the ScaiGrid cluster and the GPUs it offers.',

@@ -1,10 +1,46 @@
+import type { ContextCache, ImplementableObjectRef } from '@pothos/core';
+import DataLoader from 'dataloader';
+import { type Context, operationMemo } from '../context.js';
+import type { builder } from './builder.js';
+
 /**
  * The coordinator has no batch-get endpoint: a "batch" is one GET per distinct id, issued
  * concurrently. A failed id becomes an Error in its slot, so that only the fields that asked for
- * it fail (the dataloader plugin turns Errors into rejected loads).
+ * it fail (DataLoader turns Errors into rejected loads).
  */
 export function loadEach<T>(ids: readonly string[], load: (id: string) => Promise<T>): Promise<Array<T | Error>> {
   return Promise.all(
     ids.map((id) => load(id).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))))),
   );
+}
+
+type BuilderTypes = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer Types> ? Types : never;
+
+/** What `builder.loadableNodeRef` returns, as far as rebinding its loaders goes. */
+type LoadableRef<Shape> = ImplementableObjectRef<BuilderTypes, Shape | string, Shape> & {
+  getDataloader: ContextCache<DataLoader<string, Shape>, object, []>;
+};
+
+/**
+ * Gives a loadable type (`builder.loadableNodeRef`, batching declared on the type) loaders that
+ * live on the operation's context (`operationMemo`) instead of the dataloader plugin's WeakMap
+ * keyed by the context, which kept every request's object graph alive into the old generation.
+ * Both ways in use the new loader: `ref.getDataloader`, which resolvers call, and the
+ * `extensions.getDataloader` through which the plugin loads (and primes, with `cacheResolved`)
+ * the fields that return the type; one loader per request for both, or a job primed by a listing
+ * would be fetched again (test/graph-queries.test.ts).
+ */
+export function loadersOnContext<Shape, Ref extends LoadableRef<Shape>>(
+  ref: Ref,
+  load: (ids: readonly string[], context: Context) => Promise<Array<Shape | Error>>,
+): Ref {
+  const loaderOf = operationMemo((context) => new DataLoader<string, Shape>((ids) => load(ids, context)));
+  const getDataloader = Object.assign((context: object) => loaderOf(context as Context), {
+    delete: (context: object) => {
+      loaderOf(context as Context).clearAll();
+    },
+  });
+  ref.getDataloader = getDataloader;
+  ref.updateConfig((config) => ({ ...config, extensions: { ...config.extensions, getDataloader } }));
+  return ref;
 }

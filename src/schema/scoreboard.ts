@@ -7,7 +7,7 @@
  * scores costs the same few calls as one scoreboard.
  */
 import { createHash } from 'node:crypto';
-import type { Context } from '../context.js';
+import { type Context, operationMemo } from '../context.js';
 import type { Checkpoint, Evaluation, TrainingJob } from '../coordinator/domain.js';
 import { gatewayError } from '../errors.js';
 import { builder } from './builder.js';
@@ -28,8 +28,8 @@ interface JobEvaluations {
   complete: boolean;
 }
 
-/** Per request: the memo dies with the context, so nothing is cached across requests or credentials. */
-const listings = new WeakMap<Context, Map<string, Promise<JobEvaluations>>>();
+/** Per operation: the memo dies with the context, so nothing is cached across requests or credentials. */
+const listingsOf = operationMemo(() => new Map<string, Promise<JobEvaluations>>());
 
 async function readJobEvaluations(context: Context, jobId: string): Promise<JobEvaluations> {
   const evaluations: Evaluation[] = [];
@@ -45,11 +45,7 @@ async function readJobEvaluations(context: Context, jobId: string): Promise<JobE
 }
 
 export function jobEvaluations(context: Context, jobId: string): Promise<JobEvaluations> {
-  let byJob = listings.get(context);
-  if (!byJob) {
-    byJob = new Map();
-    listings.set(context, byJob);
-  }
+  const byJob = listingsOf(context);
   let pending = byJob.get(jobId);
   if (!pending) {
     pending = readJobEvaluations(context, jobId);

@@ -25,7 +25,7 @@ import {
   watcherOf,
 } from './common.js';
 import { EvaluationConnection, EvaluationRef, evaluationListing } from './evaluation.js';
-import { loadEach } from './loaders.js';
+import { loadEach, loadersOnContext } from './loaders.js';
 import { filteredListing, type Listing, resolvePageTokenConnection } from './pagination.js';
 
 /**
@@ -79,13 +79,18 @@ function trainingJobListing(context: Context, status: string[] | undefined, orde
   };
 }
 
-export const TrainingJobRef = builder.loadableNodeRef('TrainingJob', {
-  id: { resolve: (job: TrainingJob) => job.jobId },
-  load: (ids: string[], context: Context) => loadEach(ids, (id) => loadTrainingJob(context, id)),
-  // Jobs that arrive in a listing are cached, so back-references (Evaluation.job) cost nothing.
-  toKey: (job: TrainingJob) => job.jobId,
-  cacheResolved: true,
-});
+const loadJobs = (ids: readonly string[], context: Context) => loadEach(ids, (id) => loadTrainingJob(context, id));
+
+export const TrainingJobRef = loadersOnContext(
+  builder.loadableNodeRef('TrainingJob', {
+    id: { resolve: (job: TrainingJob) => job.jobId },
+    load: loadJobs,
+    // Jobs that arrive in a listing are cached, so back-references (Evaluation.job) cost nothing.
+    toKey: (job: TrainingJob) => job.jobId,
+    cacheResolved: true,
+  }),
+  loadJobs,
+);
 
 interface ProgressView {
   currentStep: number | null;
