@@ -151,7 +151,11 @@ export function createHarness(opts: Options): Harness {
         env: { ...baseEnv, HOST: '127.0.0.1', PORT: '0', COORDINATOR_URL: emu.baseUrl, ...extra.env },
         cpus: layout.sut,
         // --gateway-node-flags are for the build under test: the baseline runs as its `npm start` would.
-        nodeFlags: [...npmStartFlags(), ...(role === 'baseline' ? [] : opts.gatewayNodeFlags), ...(extra.nodeFlags ?? [])],
+        nodeFlags: [
+          ...npmStartFlags(),
+          ...(role === 'baseline' ? [] : opts.gatewayNodeFlags),
+          ...(extra.nodeFlags ?? []),
+        ],
         ready: /"msg":"gateway listening".*?"url":"([^"]+)"/,
       });
       recordAffinity(role, proc.pid);

@@ -39,7 +39,8 @@ async function loadCheckpoint(key: string, context: Context): Promise<Checkpoint
 }
 
 // Checkpoints arrive with their job; loading one by ID loads (and caches) the job.
-const loadCheckpoints = (keys: readonly string[], context: Context) => loadEach(keys, (key) => loadCheckpoint(key, context));
+const loadCheckpoints = (keys: readonly string[], context: Context) =>
+  loadEach(keys, (key) => loadCheckpoint(key, context));
 
 export const CheckpointRef = loadersOnContext(
   builder.loadableNodeRef('Checkpoint', {

@@ -3,8 +3,8 @@ import type { Context } from '../context.js';
 import { type ClusterInfo, type ClusterNode, NODE_STATUSES } from '../coordinator/domain.js';
 import { gatewayError } from '../errors.js';
 import { builder } from './builder.js';
-import { loadersOnContext } from './loaders.js';
 import { parseId, type UserError, UserErrorRef, userErrorFrom } from './common.js';
+import { loadersOnContext } from './loaders.js';
 import { TrainingJobRef } from './training-job.js';
 
 export const NodeStatusEnum = builder.enumType('NodeStatus', {

@@ -40,7 +40,8 @@ import { loadEach, loadersOnContext } from './loaders.js';
 import { filteredListing, type Listing, resolvePageTokenConnection } from './pagination.js';
 import { TrainingJobRef } from './training-job.js';
 
-const loadEvaluations = (ids: readonly string[], context: Context) => loadEach(ids, (id) => context.api.getEvaluation(id));
+const loadEvaluations = (ids: readonly string[], context: Context) =>
+  loadEach(ids, (id) => context.api.getEvaluation(id));
 
 export const EvaluationRef = loadersOnContext(
   builder.loadableNodeRef('Evaluation', {
