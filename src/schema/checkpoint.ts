@@ -3,8 +3,7 @@
 import type { Context } from '../context.js';
 import type { Checkpoint, TrainingJob } from '../coordinator/domain.js';
 import { gatewayError } from '../errors.js';
-import { builder } from './builder.js';
-import { loadEach, loadersOnContext } from './loaders.js';
+import { loadableNode, loadEach } from './loaders.js';
 import { TrainingJobRef } from './training-job.js';
 
 /** A checkpoint id is only unique within its job, so its node key carries both. */
@@ -38,17 +37,11 @@ async function loadCheckpoint(key: string, context: Context): Promise<Checkpoint
   return checkpoint;
 }
 
-// Checkpoints arrive with their job; loading one by ID loads (and caches) the job.
-const loadCheckpoints = (keys: readonly string[], context: Context) =>
-  loadEach(keys, (key) => loadCheckpoint(key, context));
-
-export const CheckpointRef = loadersOnContext(
-  builder.loadableNodeRef('Checkpoint', {
-    id: { resolve: (checkpoint: Checkpoint) => checkpointKey(checkpoint.jobId, checkpoint.checkpointId) },
-    load: loadCheckpoints,
-  }),
-  loadCheckpoints,
-);
+export const CheckpointRef = loadableNode<Checkpoint>('Checkpoint', {
+  id: { resolve: (checkpoint) => checkpointKey(checkpoint.jobId, checkpoint.checkpointId) },
+  // Checkpoints arrive with their job; loading one by ID loads (and caches) the job.
+  load: (keys, context) => loadEach(keys, (key) => loadCheckpoint(key, context)),
+});
 
 CheckpointRef.implement({
   description: 'A saved state of a training job; evaluations can score it before the job completes.',

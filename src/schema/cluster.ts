@@ -4,7 +4,7 @@ import { type ClusterInfo, type ClusterNode, NODE_STATUSES } from '../coordinato
 import { gatewayError } from '../errors.js';
 import { builder } from './builder.js';
 import { parseId, type UserError, UserErrorRef, userErrorFrom } from './common.js';
-import { loadersOnContext } from './loaders.js';
+import { loadableNode } from './loaders.js';
 import { TrainingJobRef } from './training-job.js';
 
 export const NodeStatusEnum = builder.enumType('NodeStatus', {
@@ -29,15 +29,11 @@ async function loadNodes(ids: readonly string[], context: Context): Promise<Arra
   return ids.map((id) => byId.get(id) ?? gatewayError('NOT_FOUND', `Cluster node ${id} does not exist.`));
 }
 
-export const ClusterNodeRef = loadersOnContext(
-  builder.loadableNodeRef('ClusterNode', {
-    id: { resolve: (node: ClusterNode) => node.nodeId },
-    load: loadNodes,
-    toKey: (node: ClusterNode) => node.nodeId,
-    cacheResolved: true,
-  }),
-  loadNodes,
-);
+export const ClusterNodeRef = loadableNode<ClusterNode>('ClusterNode', {
+  id: { resolve: (node) => node.nodeId },
+  load: loadNodes,
+  toKey: (node) => node.nodeId,
+});
 
 ClusterNodeRef.implement({
   description: 'One machine of the ScaiGrid cluster and the GPUs it offers.',

@@ -36,22 +36,15 @@ import {
   watcherOf,
 } from './common.js';
 import { validateUris } from './data.js';
-import { loadEach, loadersOnContext } from './loaders.js';
+import { loadableNode, loadEach } from './loaders.js';
 import { filteredListing, type Listing, resolvePageTokenConnection } from './pagination.js';
 import { TrainingJobRef } from './training-job.js';
 
-const loadEvaluations = (ids: readonly string[], context: Context) =>
-  loadEach(ids, (id) => context.api.getEvaluation(id));
-
-export const EvaluationRef = loadersOnContext(
-  builder.loadableNodeRef('Evaluation', {
-    id: { resolve: (evaluation: Evaluation) => evaluation.evaluationId },
-    load: loadEvaluations,
-    toKey: (evaluation: Evaluation) => evaluation.evaluationId,
-    cacheResolved: true,
-  }),
-  loadEvaluations,
-);
+export const EvaluationRef = loadableNode<Evaluation>('Evaluation', {
+  id: { resolve: (evaluation) => evaluation.evaluationId },
+  load: (ids, context) => loadEach(ids, (id) => context.api.getEvaluation(id)),
+  toKey: (evaluation) => evaluation.evaluationId,
+});
 
 EvaluationRef.implement({
   description: 'A scoring run of a trained model (or one of its checkpoints) on one or more benchmarks.',

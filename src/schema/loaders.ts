@@ -1,7 +1,7 @@
 import type { ContextCache, ImplementableObjectRef } from '@pothos/core';
 import DataLoader from 'dataloader';
 import { type Context, operationMemo } from '../context.js';
-import type { builder } from './builder.js';
+import { builder } from './builder.js';
 
 /**
  * The coordinator has no batch-get endpoint: a "batch" is one GET per distinct id, issued
@@ -21,6 +21,28 @@ type LoadableRef<Shape> = ImplementableObjectRef<BuilderTypes, Shape | string, S
   getDataloader: ContextCache<DataLoader<string, Shape>, object, []>;
 };
 
+type Load<Shape> = (ids: readonly string[], context: Context) => Promise<Array<Shape | Error>>;
+
+/**
+ * `builder.loadableNodeRef` (batching declared on the type: the ids that fields of this type
+ * resolve to are loaded together), with its loaders on the operation's context (`loadersOnContext`).
+ */
+export function loadableNode<Shape extends object>(
+  name: string,
+  options: {
+    id: { resolve: (value: Shape) => string };
+    load: Load<Shape>;
+    /** The key objects of this type are cached under when a field resolves to one (a listing's items, say). */
+    toKey?: (value: Shape) => string;
+  },
+) {
+  const { id, load, toKey } = options;
+  const ref = toKey
+    ? builder.loadableNodeRef(name, { id, load, toKey, cacheResolved: true })
+    : builder.loadableNodeRef(name, { id, load });
+  return loadersOnContext(ref, load);
+}
+
 /**
  * Gives a loadable type (`builder.loadableNodeRef`, batching declared on the type) loaders that
  * live on the operation's context (`operationMemo`) instead of the dataloader plugin's WeakMap
@@ -30,10 +52,7 @@ type LoadableRef<Shape> = ImplementableObjectRef<BuilderTypes, Shape | string, S
  * the fields that return the type; one loader per request for both, or a job primed by a listing
  * would be fetched again (test/graph-queries.test.ts).
  */
-export function loadersOnContext<Shape, Ref extends LoadableRef<Shape>>(
-  ref: Ref,
-  load: (ids: readonly string[], context: Context) => Promise<Array<Shape | Error>>,
-): Ref {
+function loadersOnContext<Shape, Ref extends LoadableRef<Shape>>(ref: Ref, load: Load<Shape>): Ref {
   const loaderOf = operationMemo((context) => new DataLoader<string, Shape>((ids) => load(ids, context)));
   const getDataloader = Object.assign((context: object) => loaderOf(context as Context), {
     delete: (context: object) => {

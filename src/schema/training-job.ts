@@ -25,7 +25,7 @@ import {
   watcherOf,
 } from './common.js';
 import { EvaluationConnection, EvaluationRef, evaluationListing } from './evaluation.js';
-import { loadEach, loadersOnContext } from './loaders.js';
+import { loadableNode, loadEach } from './loaders.js';
 import { filteredListing, type Listing, resolvePageTokenConnection } from './pagination.js';
 
 /**
@@ -79,18 +79,12 @@ function trainingJobListing(context: Context, status: string[] | undefined, orde
   };
 }
 
-const loadJobs = (ids: readonly string[], context: Context) => loadEach(ids, (id) => loadTrainingJob(context, id));
-
-export const TrainingJobRef = loadersOnContext(
-  builder.loadableNodeRef('TrainingJob', {
-    id: { resolve: (job: TrainingJob) => job.jobId },
-    load: loadJobs,
-    // Jobs that arrive in a listing are cached, so back-references (Evaluation.job) cost nothing.
-    toKey: (job: TrainingJob) => job.jobId,
-    cacheResolved: true,
-  }),
-  loadJobs,
-);
+export const TrainingJobRef = loadableNode<TrainingJob>('TrainingJob', {
+  id: { resolve: (job) => job.jobId },
+  load: (ids, context) => loadEach(ids, (id) => loadTrainingJob(context, id)),
+  // Jobs that arrive in a listing are cached, so back-references (Evaluation.job) cost nothing.
+  toKey: (job) => job.jobId,
+});
 
 interface ProgressView {
   currentStep: number | null;
