@@ -1,4 +1,3 @@
-import type { ContextCache, ImplementableObjectRef } from '@pothos/core';
 import DataLoader from 'dataloader';
 import { type Context, operationMemo } from '../context.js';
 import { builder } from './builder.js';
@@ -14,18 +13,18 @@ export function loadEach<T>(ids: readonly string[], load: (id: string) => Promis
   );
 }
 
-type BuilderTypes = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer Types> ? Types : never;
-
-/** What `builder.loadableNodeRef` returns, as far as rebinding its loaders goes. */
-type LoadableRef<Shape> = ImplementableObjectRef<BuilderTypes, Shape | string, Shape> & {
-  getDataloader: ContextCache<DataLoader<string, Shape>, object, []>;
-};
-
 type Load<Shape> = (ids: readonly string[], context: Context) => Promise<Array<Shape | Error>>;
 
 /**
  * `builder.loadableNodeRef` (batching declared on the type: the ids that fields of this type
- * resolve to are loaded together), with its loaders on the operation's context (`loadersOnContext`).
+ * resolve to are loaded together), with loaders that live on the operation's context
+ * (`operationMemo`) instead of the dataloader plugin's WeakMap keyed by the context, which kept
+ * every request's object graph alive into the old generation.
+ *
+ * Both ways in use the new loader: `ref.getDataloader`, which resolvers call, and the
+ * `extensions.getDataloader` through which the plugin loads (and primes, with `cacheResolved`)
+ * the fields that return the type; one loader per request for both, or a job primed by a listing
+ * would be fetched again (test/graph-queries.test.ts).
  */
 export function loadableNode<Shape extends object>(
   name: string,
@@ -40,19 +39,6 @@ export function loadableNode<Shape extends object>(
   const ref = toKey
     ? builder.loadableNodeRef(name, { id, load, toKey, cacheResolved: true })
     : builder.loadableNodeRef(name, { id, load });
-  return loadersOnContext(ref, load);
-}
-
-/**
- * Gives a loadable type (`builder.loadableNodeRef`, batching declared on the type) loaders that
- * live on the operation's context (`operationMemo`) instead of the dataloader plugin's WeakMap
- * keyed by the context, which kept every request's object graph alive into the old generation.
- * Both ways in use the new loader: `ref.getDataloader`, which resolvers call, and the
- * `extensions.getDataloader` through which the plugin loads (and primes, with `cacheResolved`)
- * the fields that return the type; one loader per request for both, or a job primed by a listing
- * would be fetched again (test/graph-queries.test.ts).
- */
-function loadersOnContext<Shape, Ref extends LoadableRef<Shape>>(ref: Ref, load: Load<Shape>): Ref {
   const loaderOf = operationMemo((context) => new DataLoader<string, Shape>((ids) => load(ids, context)));
   const getDataloader = Object.assign((context: object) => loaderOf(context as Context), {
     delete: (context: object) => {
