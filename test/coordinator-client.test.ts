@@ -228,6 +228,46 @@ describe('client transport (scripted stub upstream)', () => {
     expect(Date.now() - sleepStarted).toBeLessThan(1000);
   });
 
+  it('reads a body that arrives in pieces, a character split between two of them, and drops a byte-order mark', async () => {
+    const text = JSON.stringify(envelope({ name: 'Größe 🚀' }));
+    const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]);
+    const split = bytes.indexOf(Buffer.from('🚀')) + 2;
+    const { client } = await setup([
+      { status: 200, parts: [bytes.subarray(0, 2), bytes.subarray(2, split), bytes.subarray(split)] },
+    ]);
+    const reply = await client.request({ method: 'GET', route: '/queue', credential: CREDENTIAL });
+    expect(reply.data).toEqual({ name: 'Größe 🚀' });
+  });
+
+  it('aborts while the body is still arriving, and the next call gets a clean connection', async () => {
+    const { client, stub } = await setup([
+      { status: 200, parts: ['{"status":"ok","data":{"depth":'], ending: 'stall' },
+      { status: 200, body: envelope({ depth: 3 }) },
+    ]);
+    const controller = new AbortController();
+    const call = client.request({ method: 'GET', route: '/queue', credential: CREDENTIAL, signal: controller.signal });
+    while (stub.seen.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    controller.abort();
+    expect(await failure(call)).toMatchObject({ kind: 'aborted', code: 'ABORTED' });
+    const next = await client.request({ method: 'GET', route: '/queue', credential: CREDENTIAL });
+    expect(next.data).toEqual({ depth: 3 });
+  });
+
+  it('times out a body that stops half way, and retries the GET', async () => {
+    const { client, stub, events } = await setup(
+      [
+        { status: 200, parts: ['{"status":"ok","data":'], ending: 'stall' },
+        { status: 200, body: envelope({ depth: 4 }) },
+      ],
+      { timeoutMs: 200 },
+    );
+    const reply = await client.request({ method: 'GET', route: '/queue', credential: CREDENTIAL });
+    expect(reply.data).toEqual({ depth: 4 });
+    expect(stub.seen).toHaveLength(2);
+    expect(events.map((e) => e.errorCode ?? e.status)).toEqual(['DEADLINE_EXCEEDED', 200]);
+  });
+
   it('shares one abort listener per signal across many concurrent calls', async () => {
     const { client } = await setup([{ status: 200, body: envelope({}) }]);
     const controller = new AbortController();

@@ -8,7 +8,6 @@
  * per-call work is kept to what a call genuinely needs: routes are compiled once, bodies are parsed
  * once, and a successful call allocates little beyond its reply.
  */
-import { EventEmitter } from 'node:events';
 import { type Dispatcher, Pool } from 'undici';
 import { abortWatchers } from './abort.js';
 import {
@@ -21,8 +20,9 @@ import {
 import { CoordinatorError } from './errors.js';
 import { type CoordinatorEventStream, openEventStream } from './event-stream.js';
 import { createFairShare, type FairShare } from './fair-share.js';
-import { type CoordinatorResponse, readReply } from './reply.js';
+import { type CoordinatorResponse, type ReplyHeaders, readReply } from './reply.js';
 import { createRetryPolicy, type RetryOptions, sleep } from './retry.js';
+import { exchange } from './whole-reply.js';
 
 export type { BreakerState, CircuitBreakerOptions } from './breaker.js';
 export type { CoordinatorEventStream, SseEvent } from './event-stream.js';
@@ -371,7 +371,7 @@ export function createCoordinatorClient(options: CoordinatorClientOptions): Coor
   }
 
   /** A reply of any status, body read in full. */
-  function replied<T>(call: Call, status: number, headers: Dispatcher.ResponseData['headers'], text: string) {
+  function replied<T>(call: Call, status: number, headers: ReplyHeaders, text: string) {
     const reply = readReply<T>(call, status, headers, text);
     if (reply.ok) return reply;
     const attempt: Attempt<T> = {
@@ -409,10 +409,15 @@ export function createCoordinatorClient(options: CoordinatorClientOptions): Coor
   }
 
   async function attemptOnce<T>(call: Call, attemptTimeoutMs: number): Promise<Attempt<T>> {
-    // undici takes an EventEmitter as abort handle. A fresh AbortController per attempt would do
-    // the same job but measurably costs more CPU per call on this hot path.
-    const handle = new EventEmitter();
-    const abort = () => handle.emit('abort');
+    const pending = exchange(dispatcher, {
+      origin,
+      path: call.path,
+      method: call.method,
+      headers: call.headers,
+      body: call.body,
+    });
+    // Why it was cut short is read from the call's signal and `timedOutAfter`, not from the reason.
+    const abort = () => pending.abort(new Error('attempt cut short'));
     let timedOutAfter: number | null = null;
     const timer = setTimeout(() => {
       timedOutAfter = attemptTimeoutMs;
@@ -420,21 +425,10 @@ export function createCoordinatorClient(options: CoordinatorClientOptions): Coor
     }, attemptTimeoutMs);
     const watchers = call.signal === undefined ? null : abortWatchers(call.signal);
     watchers?.add(abort);
-    let reply: Dispatcher.ResponseData | undefined;
     try {
-      reply = await dispatcher.request({
-        origin,
-        path: call.path,
-        method: call.method,
-        headers: call.headers,
-        body: call.body,
-        signal: handle,
-      });
-      const text = await reply.body.text();
-      return replied<T>(call, reply.statusCode, reply.headers, text);
+      const { status, headers, text } = await pending.reply;
+      return replied<T>(call, status, headers, text);
     } catch (error) {
-      // Never leave a half-read body behind: it would pin a pooled connection.
-      reply?.body.destroy();
       return transportFailure<T>(call, error, timedOutAfter);
     } finally {
       clearTimeout(timer);

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** One request as the stub upstream saw it. */
@@ -14,7 +14,20 @@ export interface SeenRequest {
 export type StubAnswer =
   | { status: number; body?: string | object; headers?: Record<string, string> }
   | { reset: true }
-  | { hang: true };
+  | { hang: true }
+  /** The body written in these pieces, one socket write each with a pause between; `ending: 'stall'` never ends it. */
+  | { status: number; parts: Array<string | Buffer>; ending?: 'end' | 'stall' };
+
+async function writeInParts(res: ServerResponse, parts: Array<string | Buffer>, ending: 'end' | 'stall') {
+  res.flushHeaders();
+  for (const part of parts) {
+    // A pause between writes so that each piece reaches the client as its own chunk.
+    await new Promise((resolve) => setTimeout(resolve, 15));
+    if (res.destroyed) return;
+    res.write(part);
+  }
+  if (ending === 'end') res.end();
+}
 
 /** The base path the stub pretends to serve, as in a real deployment. */
 export const STUB_BASE_PATH = '/v1/modules/scaimind';
@@ -38,6 +51,11 @@ export async function startStubUpstream(answers: StubAnswer[]) {
       if (answer === undefined || 'hang' in answer) return;
       if ('reset' in answer) {
         req.socket.resetAndDestroy();
+        return;
+      }
+      if ('parts' in answer) {
+        res.writeHead(answer.status, { 'content-type': 'application/json' });
+        void writeInParts(res, answer.parts, answer.ending ?? 'end');
         return;
       }
       const text =
