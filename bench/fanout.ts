@@ -190,6 +190,7 @@ async function harness(): Promise<void> {
   const started = Date.now();
   const settings = parseSettings();
   const procs = await import('./lib/procs.js');
+  const { npmStartFlags } = await import('./lib/build.js');
   const { AUTH, emulatorOf } = await import('./lib/emulator.js');
   const { WebSocket } = await import('ws');
 
@@ -248,7 +249,7 @@ async function harness(): Promise<void> {
       env,
       cpus: gatewayCpus,
       // As `npm start`, plus --expose-gc for the memory reading.
-      nodeFlags: ['--max-semi-space-size=32', '--expose-gc'],
+      nodeFlags: [...npmStartFlags(), '--expose-gc'],
       ready: /"msg":"gateway listening".*?"url":"([^"]+)"/,
       ipc: true,
     });
@@ -720,7 +721,7 @@ async function harness(): Promise<void> {
     report.settings = {
       poll_interval_ms: settings.pollIntervalMs,
       poll_max_interval_ms: settings.pollIntervalMs * 10,
-      gateway: 'node --max-semi-space-size=32 --expose-gc --import tsx src/main.ts (via the probe in bench/fanout.ts)',
+      gateway: `node ${npmStartFlags().join(' ')} --expose-gc --import tsx src/main.ts (via the probe in bench/fanout.ts)`,
       emulator: 'src/main.ts emulator, EMULATOR_SPEED=0 (clock advanced by the harness)',
       delivery:
         'poll response fully received by the gateway (undici diagnostics) → event received by the last subscriber of that resource',

@@ -67,7 +67,7 @@ Options:
                         .bench-out/dist-main) measured side by side as variant "baseline" in
                         overhead and nested: before/after a change in one run
   --gateway-node-flags <flags>
-                        extra node flags for the gateway process only (e.g. "--max-semi-space-size=64")
+                        extra node flags for the gateway process only (one argument: --gateway-node-flags=--max-semi-space-size=64)
   --max-minutes <m>     the harness stops (and its processes with it) after this long (default 45)
   --only <labels>       measure only these variants, comma-separated (e.g. gateway,proxy)
   --no-pin              do not pin processes with taskset

@@ -24,6 +24,7 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { createClient } from 'graphql-ws';
 import { WebSocket } from 'ws';
+import { npmStartFlags } from './lib/build.js';
 import { AUTH, emulatorOf } from './lib/emulator.js';
 import { affinityOf, pin, spawnNode, tasksetAvailable } from './lib/procs.js';
 import { machine, round, sleep } from './lib/util.js';
@@ -117,7 +118,7 @@ async function main(): Promise<void> {
     script: 'src/main.ts',
     env: { ...childEnv, HOST: '127.0.0.1', PORT: '0', COORDINATOR_URL: emu.baseUrl, LOG_LEVEL: 'info' },
     cpus: gatewayCpus,
-    nodeFlags: ['--max-semi-space-size=32'],
+    nodeFlags: npmStartFlags(),
     ready: /"msg":"gateway listening".*?"url":"([^"]+)"/,
   });
   const wsUrl = gateway.url.replace(/^http/, 'ws');
