@@ -246,8 +246,7 @@ describe('client transport (scripted stub upstream)', () => {
     ]);
     const controller = new AbortController();
     const call = client.request({ method: 'GET', route: '/queue', credential: CREDENTIAL, signal: controller.signal });
-    while (stub.seen.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
-    await new Promise((resolve) => setTimeout(resolve, 40));
+    while (stub.partsWritten() === 0) await new Promise((resolve) => setTimeout(resolve, 5));
     controller.abort();
     expect(await failure(call)).toMatchObject({ kind: 'aborted', code: 'ABORTED' });
     const next = await client.request({ method: 'GET', route: '/queue', credential: CREDENTIAL });

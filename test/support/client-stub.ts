@@ -18,13 +18,18 @@ export type StubAnswer =
   /** The body written in these pieces, one socket write each with a pause between; `ending: 'stall'` never ends it. */
   | { status: number; parts: Array<string | Buffer>; ending?: 'end' | 'stall' };
 
-async function writeInParts(res: ServerResponse, parts: Array<string | Buffer>, ending: 'end' | 'stall') {
+async function writeInParts(
+  res: ServerResponse,
+  parts: Array<string | Buffer>,
+  ending: 'end' | 'stall',
+  onWritten: () => void,
+) {
   res.flushHeaders();
   for (const part of parts) {
     // A pause between writes so that each piece reaches the client as its own chunk.
     await new Promise((resolve) => setTimeout(resolve, 15));
     if (res.destroyed) return;
-    res.write(part);
+    res.write(part, onWritten);
   }
   if (ending === 'end') res.end();
 }
@@ -39,6 +44,7 @@ export const STUB_BASE_PATH = '/v1/modules/scaimind';
  */
 export async function startStubUpstream(answers: StubAnswer[]) {
   const seen: SeenRequest[] = [];
+  let partsWritten = 0;
   const server: Server = createServer((req, res) => {
     let body = '';
     req.setEncoding('utf8');
@@ -55,7 +61,7 @@ export async function startStubUpstream(answers: StubAnswer[]) {
       }
       if ('parts' in answer) {
         res.writeHead(answer.status, { 'content-type': 'application/json' });
-        void writeInParts(res, answer.parts, answer.ending ?? 'end');
+        void writeInParts(res, answer.parts, answer.ending ?? 'end', () => partsWritten++);
         return;
       }
       const text =
@@ -69,6 +75,8 @@ export async function startStubUpstream(answers: StubAnswer[]) {
   return {
     baseUrl: `http://127.0.0.1:${port}${STUB_BASE_PATH}`,
     seen,
+    /** Pieces of `parts` answers handed to the socket so far. */
+    partsWritten: () => partsWritten,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
